@@ -1,0 +1,158 @@
+//! The one policy layer: who may do what, where.
+//!
+//! Every page and API route asks [`authorize`] (for one target) or [`scope`] (for a list)
+//! before it reads or changes anything; the web layer has no role checks of its own.
+
+use std::collections::HashSet;
+
+use crate::role::{Grant, Role};
+use crate::unit::UnitTree;
+
+/// The signed-in caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+    pub fn roles(&self) -> Vec<Role> {
+        let mut r: Vec<Role> = self.grants.iter().map(|g| g.role).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// What a caller wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own dashboard, change one's own password.
+    UseOwnAccount,
+    /// Create, disable and grant roles to accounts (target: the unit of the grant).
+    ManageAccounts,
+    /// Browse the audit trail.
+    ViewAudit,
+    /// Read organisations (target: the organisation's unit).
+    ViewOrganisations,
+    /// Create and edit organisations (target: the organisation's unit).
+    ManageOrganisations,
+}
+
+impl Action {
+    /// Roles that may perform the action at all; the unit scope is checked on top.
+    fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::UseOwnAccount => &[ProvinceAdmin, UnitOfficer, Reporter, CouncilMember, Handler, Supervisor],
+            Action::ManageAccounts | Action::ViewAudit => &[ProvinceAdmin],
+            Action::ViewOrganisations => &[ProvinceAdmin, UnitOfficer, Reporter, CouncilMember, Handler, Supervisor],
+            Action::ManageOrganisations => &[ProvinceAdmin, UnitOfficer],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("forbidden")]
+pub struct Denied;
+
+/// May `who` do `action` on something in unit `target` (or anywhere, when `None`)?
+pub fn authorize(who: &Principal, action: Action, target: Option<i64>, tree: &UnitTree) -> Result<(), Denied> {
+    let allowed = action.roles();
+    let ok = who
+        .grants
+        .iter()
+        .filter(|g| allowed.contains(&g.role))
+        .any(|g| target.is_none_or(|t| tree.contains(g.unit_id, t)));
+    if ok { Ok(()) } else { Err(Denied) }
+}
+
+/// The units in which `who` may do `action`, for filtering lists. Empty means nothing.
+pub fn scope(who: &Principal, action: Action, tree: &UnitTree) -> HashSet<i64> {
+    let allowed = action.roles();
+    who.grants
+        .iter()
+        .filter(|g| allowed.contains(&g.role))
+        .flat_map(|g| tree.subtree(g.unit_id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::{Unit, UnitLevel};
+
+    fn tree() -> UnitTree {
+        let u = |id, code: &str, level, parent| Unit {
+            id,
+            code: code.into(),
+            name: code.into(),
+            level,
+            parent_id: parent,
+            valid_from: None,
+            valid_to: None,
+        };
+        UnitTree::new(
+            vec![
+                u(1, "89", UnitLevel::Province, None),
+                u(2, "883", UnitLevel::District, Some(1)),
+                u(3, "884", UnitLevel::District, Some(1)),
+                u(4, "30280", UnitLevel::Commune, Some(2)),
+                u(5, "30316", UnitLevel::Commune, Some(3)),
+            ],
+            vec![],
+        )
+    }
+
+    fn who(role: Role, unit: i64) -> Principal {
+        Principal {
+            account_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            grants: vec![Grant { role, unit_id: unit, organisation_id: None }],
+        }
+    }
+
+    #[test]
+    fn district_officer_is_confined_to_its_subtree() {
+        let t = tree();
+        let officer = who(Role::UnitOfficer, 2);
+        assert!(authorize(&officer, Action::ManageOrganisations, Some(4), &t).is_ok());
+        assert!(authorize(&officer, Action::ManageOrganisations, Some(5), &t).is_err());
+        assert!(authorize(&officer, Action::ManageOrganisations, Some(1), &t).is_err());
+        assert!(authorize(&officer, Action::ManageAccounts, None, &t).is_err());
+        assert!(authorize(&officer, Action::ViewAudit, None, &t).is_err());
+        assert_eq!(scope(&officer, Action::ViewOrganisations, &t), HashSet::from([2, 4]));
+    }
+
+    #[test]
+    fn province_admin_covers_the_province() {
+        let t = tree();
+        let admin = who(Role::ProvinceAdmin, 1);
+        for target in 1..=5 {
+            assert!(authorize(&admin, Action::ManageOrganisations, Some(target), &t).is_ok());
+        }
+        assert!(authorize(&admin, Action::ViewAudit, None, &t).is_ok());
+    }
+
+    #[test]
+    fn supervisor_reads_but_never_changes() {
+        let t = tree();
+        let sup = who(Role::Supervisor, 1);
+        assert!(authorize(&sup, Action::ViewOrganisations, Some(4), &t).is_ok());
+        assert!(authorize(&sup, Action::ManageOrganisations, Some(4), &t).is_err());
+    }
+
+    #[test]
+    fn no_grant_no_access() {
+        let t = tree();
+        let nobody = Principal { account_id: 2, username: "n".into(), display_name: "N".into(), grants: vec![] };
+        assert!(authorize(&nobody, Action::UseOwnAccount, None, &t).is_err());
+        assert!(scope(&nobody, Action::ViewOrganisations, &t).is_empty());
+    }
+}

@@ -1,0 +1,226 @@
+//! The audit trail: appended in the same transaction as the change it records, hash-chained.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use danvan_domain::audit::{EntryContent, GENESIS, entry_hash};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{Db, Result, Tx, now, with_db, with_tx};
+
+/// Who made a change: an account, or the system itself (CLI, demo loader, jobs).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn account(id: i64, username: &str) -> Self {
+        Self { id: Some(id), label: username.to_string() }
+    }
+    pub fn system(label: &str) -> Self {
+        Self { id: None, label: label.to_string() }
+    }
+}
+
+/// One change of state.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Appends one entry. The head row is updated first: that takes the write lock (a row lock
+/// on PostgreSQL), so concurrent appends from several servers form one chain.
+pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i64> {
+    let (seq, prev_hash): (i64, String) = with_tx!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+    )
+    .fetch_one(&mut *c)
+    .await)?;
+    let at = now();
+    let before = change.before.map(|v| v.to_string());
+    let after = change.after.map(|v| v.to_string());
+    let hash = entry_hash(
+        &prev_hash,
+        &EntryContent {
+            seq,
+            at,
+            actor_id: actor.id,
+            actor: &actor.label,
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: &change.entity_id,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        },
+    );
+    with_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(seq)
+        .bind(at)
+        .bind(actor.id)
+        .bind(&actor.label)
+        .bind(change.action)
+        .bind(change.entity_type)
+        .bind(&change.entity_id)
+        .bind(&before)
+        .bind(&after)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(seq)
+}
+
+/// Filters of the audit browser.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<NaiveDate>,
+    /// Inclusive.
+    pub to: Option<NaiveDate>,
+}
+
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// A page of entries, newest first, and the total that matches.
+pub async fn list(db: &Db, f: &AuditFilter, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+    with_db!(db, p => {
+        let mut out = (Vec::new(), 0);
+        for count in [true, false] {
+            let mut q = sqlx::QueryBuilder::new(if count {
+                "SELECT COUNT(*) FROM audit_log WHERE 1 = 1"
+            } else {
+                "SELECT seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash
+                 FROM audit_log WHERE 1 = 1"
+            });
+            if let Some(a) = &f.actor {
+                q.push(" AND actor = ").push_bind(a.clone());
+            }
+            if let Some(a) = &f.action {
+                q.push(" AND action = ").push_bind(a.clone());
+            }
+            if let Some(t) = &f.entity_type {
+                q.push(" AND entity_type = ").push_bind(t.clone());
+            }
+            if let Some(t) = &f.entity_id {
+                q.push(" AND entity_id = ").push_bind(t.clone());
+            }
+            if let Some(d) = f.from {
+                q.push(" AND at >= ").push_bind(day_start(d));
+            }
+            if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+                q.push(" AND at < ").push_bind(day_start(d));
+            }
+            if count {
+                out.1 = q.build_query_scalar::<i64>().fetch_one(p).await?;
+            } else {
+                q.push(" ORDER BY seq DESC LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                out.0 = q.build_query_as::<AuditEntry>().fetch_all(p).await?;
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// The distinct actions recorded so far, for the filter's choices.
+pub async fn actions(db: &Db) -> Result<Vec<String>> {
+    Ok(with_db!(db, p => sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(p).await)?)
+}
+
+/// The outcome of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub entries: i64,
+    /// The first sequence number at which the chain breaks, and why.
+    pub broken_at: Option<(i64, String)>,
+}
+
+/// Walks the chain from the first entry, recomputing every hash, in pages so that memory
+/// stays flat on a long trail.
+pub async fn verify(db: &Db) -> Result<Verification> {
+    const PAGE: i64 = 5000;
+    let mut expected_seq = 1;
+    let mut prev = GENESIS.to_string();
+    let mut entries = 0;
+    loop {
+        let page: Vec<AuditEntry> = with_db!(db, p => sqlx::query_as(
+            "SELECT seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash
+             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(expected_seq)
+        .bind(PAGE)
+        .fetch_all(p)
+        .await)?;
+        let n = page.len() as i64;
+        for e in page {
+            let broken = |why: &str| Ok(Verification { entries, broken_at: Some((e.seq, why.to_string())) });
+            if e.seq != expected_seq {
+                return broken(&format!("entry {expected_seq} is missing"));
+            }
+            if e.prev_hash != prev {
+                return broken("previous hash does not match");
+            }
+            let recomputed = entry_hash(
+                &prev,
+                &EntryContent {
+                    seq: e.seq,
+                    at: e.at,
+                    actor_id: e.actor_id,
+                    actor: &e.actor,
+                    action: &e.action,
+                    entity_type: &e.entity_type,
+                    entity_id: &e.entity_id,
+                    before: e.before_json.as_deref(),
+                    after: e.after_json.as_deref(),
+                },
+            );
+            if recomputed != e.hash {
+                return broken("content does not match its hash");
+            }
+            prev = e.hash;
+            expected_seq += 1;
+            entries += 1;
+        }
+        if n < PAGE {
+            break;
+        }
+    }
+    let (head_seq, head_hash): (i64, String) =
+        with_db!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    if head_seq != entries || head_hash != prev {
+        return Ok(Verification {
+            entries,
+            broken_at: Some((entries + 1, format!("the head records {head_seq} entries: the latest entries were removed"))),
+        });
+    }
+    Ok(Verification { entries, broken_at: None })
+}

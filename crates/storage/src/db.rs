@@ -1,0 +1,184 @@
+//! The connection: an enum over the two pools, chosen from the URL at run time.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::{Result, StoreError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the pool of whichever backend `$db` is.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($c) => $body,
+            $crate::Db::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the connection of the transaction `$tx`.
+/// Use `&mut *$c` as the executor inside the body.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c: &mut sqlx::SqliteConnection = &mut *t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c: &mut sqlx::PgConnection = &mut *t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// The embedded default: `<data_dir>/danvan.sqlite3`, created if missing.
+    pub async fn open_sqlite_dir(data_dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", data_dir.display())))?;
+        let options = SqliteConnectOptions::new().filename(data_dir.join("danvan.sqlite3"));
+        Self::open_sqlite(options).await
+    }
+
+    async fn open_sqlite(options: SqliteConnectOptions) -> Result<Db> {
+        // WAL lets readers run beside the one writer; FULL makes every acknowledged commit
+        // durable in the WAL before the answer goes out.
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    /// `postgres://…` or `sqlite://path`.
+    pub async fn open_url(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
+        } else {
+            Err(StoreError::Other("the database URL must start with postgres:// or sqlite:".into()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations of this backend's tree.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (BEGIN
+    /// IMMEDIATE), so a transaction that reads before it writes cannot fail to upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, p => p.close().await)
+    }
+
+    /// Table name → column names, as the database reports them (for the schema test).
+    pub async fn schema(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+        let rows: Vec<(String, String)> = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
+                     ORDER BY m.name, c.cid",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
+                     ORDER BY table_name, ordinal_position",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (t, c) in rows {
+            out.entry(t).or_default().push(c);
+        }
+        Ok(out)
+    }
+
+    /// Cheap liveness check for /healthz.
+    pub async fn ping(&self) -> Result<()> {
+        with_db!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
