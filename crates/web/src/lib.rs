@@ -1,1 +1,72 @@
+//! danvan's web layer: server-rendered pages, the JSON API and the middleware that guards both.
+//!
+//! Layout: `service/` holds the use cases (validate → authorize → write + audit in one
+//! transaction) that pages and API share; `pages/` and `api/` only translate HTTP to and from
+//! them; `auth`, `csrf` and `security` are the request pipeline.
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod csrf;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod security;
+pub mod service;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// Largest request body accepted anywhere (forms and JSON); uploads get their own limit later.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The whole application: pages, API, assets and operations endpoints behind the pipeline.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .merge(metrics::router());
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), csrf::verify))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(axum::middleware::from_fn(error::api_error_shape))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves; requests in flight finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Now, as stored (microsecond precision).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    danvan_storage::now()
+}

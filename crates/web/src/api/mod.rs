@@ -1,0 +1,62 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at `/api/openapi.json`.
+//! Callers authenticate with bearer tokens from `POST /api/v1/auth/token`.
+
+mod accounts;
+mod audit;
+mod auth;
+mod organisations;
+mod units;
+
+use axum::Router;
+use axum::response::Json;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/v1/auth/token", post(auth::issue_token).delete(auth::revoke_token))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me/password", post(auth::change_password))
+        .route("/api/v1/units", get(units::list))
+        .route("/api/v1/units/{code}", get(units::show))
+        .route("/api/v1/organisations", get(organisations::list).post(organisations::create))
+        .route("/api/v1/organisations/{id}", get(organisations::show))
+        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route("/api/v1/accounts/{id}/disable", post(accounts::disable))
+        .route("/api/v1/accounts/{id}/enable", post(accounts::enable))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit/verify", get(audit::verify))
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "danvan API", description = "The Dân vận khéo movement and citizens' petitions. Errors are {\"error\": {\"code\", \"message\"}}."),
+    paths(
+        auth::issue_token, auth::revoke_token, auth::me, auth::change_password,
+        units::list, units::show,
+        organisations::list, organisations::create, organisations::show,
+        accounts::list, accounts::create, accounts::disable, accounts::enable,
+        audit::list, audit::verify,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

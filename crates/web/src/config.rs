@@ -1,0 +1,34 @@
+//! Run-time settings of the web layer.
+
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Behind a TLS-terminating proxy: mark cookies Secure and send HSTS.
+    pub behind_tls: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub session_ttl: Duration,
+    pub api_token_ttl: Duration,
+    /// Consecutive failed sign-ins before the account locks, and for how long.
+    pub lock_after: i64,
+    pub lock_for: Duration,
+    /// Sign-in attempts allowed per client address and per user name in a window.
+    pub login_limit: i64,
+    pub login_window_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            behind_tls: false,
+            trust_proxy: false,
+            session_ttl: Duration::hours(12),
+            api_token_ttl: Duration::days(30),
+            lock_after: 5,
+            lock_for: Duration::minutes(15),
+            login_limit: 20,
+            login_window_secs: 300,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Interface language: Vietnamese first, English second. Messages are looked up by key; a
+//! test checks that every key has both translations.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, Vietnamese, English)
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("site.name", "Dân vận khéo", "Skilful Mass Mobilisation"),
+    ("site.tagline", "Phong trào thi đua “Dân vận khéo” tỉnh An Giang", "The “Dân vận khéo” movement of An Giang province"),
+    ("site.skip", "Bỏ qua, đến nội dung chính", "Skip to main content"),
+    ("nav.main", "Điều hướng chính", "Main navigation"),
+    ("nav.home", "Trang chủ", "Home"),
+    ("nav.showcase", "Mô hình", "Models"),
+    ("nav.petitions", "Kiến nghị", "Petitions"),
+    ("nav.units", "Đơn vị hành chính", "Administrative units"),
+    ("nav.dashboard", "Bảng điều khiển", "Dashboard"),
+    ("nav.organisations", "Tổ chức", "Organisations"),
+    ("nav.accounts", "Tài khoản", "Accounts"),
+    ("nav.audit", "Nhật ký", "Audit trail"),
+    ("nav.password", "Đổi mật khẩu", "Change password"),
+    ("nav.signin", "Đăng nhập", "Sign in"),
+    ("nav.signout", "Đăng xuất", "Sign out"),
+    ("nav.lang_other", "English", "Tiếng Việt"),
+    ("footer.text", "Ban Tuyên giáo và Dân vận Tỉnh ủy An Giang — phần mềm danvan", "Provincial Commission for Propaganda and Mass Mobilisation of An Giang — danvan software"),
+    ("home.title", "Dân vận khéo — cùng dân xây dựng quê hương", "Skilful mass mobilisation — building our home province with the people"),
+    ("home.lead", "Phong trào thi đua “Dân vận khéo” tôn vinh những cách làm hay của cơ quan, đoàn thể, lực lượng vũ trang, doanh nghiệp, tập thể và cá nhân: vận động nhân dân hiến đất làm đường, giúp hộ nghèo, giữ gìn an ninh trật tự, xây dựng hệ thống chính trị vững mạnh. Mỗi năm, các mô hình được đăng ký, theo dõi kết quả, chấm điểm, khen thưởng và nhân rộng.", "The “Dân vận khéo” movement honours the good practices of agencies, mass organisations, armed forces units, enterprises, collectives and individuals: persuading people to donate land for roads, helping poor households, keeping security and order, building a strong political system. Every year, models are registered, their results tracked, scored, commended and replicated."),
+    ("home.showcase", "Xem các mô hình", "See the models"),
+    ("home.petition", "Gửi kiến nghị, phản ánh", "Submit a petition"),
+    ("home.fields", "Bốn lĩnh vực thi đua", "Four fields of the movement"),
+    ("field.economy", "Kinh tế", "Economy"),
+    ("field.economy.text", "Phát triển sản xuất, nâng cao thu nhập, chuyển đổi số.", "Production, income, digital transformation."),
+    ("field.culture_society", "Văn hoá – xã hội", "Culture and society"),
+    ("field.culture_society.text", "Xây dựng nông thôn mới, giảm nghèo, hiến đất làm đường.", "New rural areas, poverty reduction, land donated for roads."),
+    ("field.defense_security", "Quốc phòng – an ninh", "Defence and security"),
+    ("field.defense_security.text", "Giữ gìn an ninh chính trị, trật tự an toàn xã hội.", "Political security, social order and safety."),
+    ("field.political_system", "Xây dựng hệ thống chính trị", "Building the political system"),
+    ("field.political_system.text", "Cải cách hành chính, quy chế dân chủ ở cơ sở.", "Administrative reform, grassroots democracy."),
+    ("home.petitions_title", "Kiến nghị của người dân", "Citizens' petitions"),
+    ("home.petitions_text", "Người dân gửi kiến nghị, phản ánh về đất đai, xây dựng, an ninh trật tự; cơ quan có trách nhiệm trả lời trong thời hạn luật định và công khai kết quả.", "Citizens send petitions about land, construction, security and order; the responsible body answers within the legal time limit, in public view."),
+    ("login.title", "Đăng nhập", "Sign in"),
+    ("login.username", "Tên đăng nhập", "User name"),
+    ("login.password", "Mật khẩu", "Password"),
+    ("login.submit", "Đăng nhập", "Sign in"),
+    ("login.hint", "Dành cho cán bộ, thành viên hội đồng và người báo cáo của tổ chức. Người dân không cần tài khoản để gửi kiến nghị.", "For officers, council members and organisation reporters. Citizens need no account to submit a petition."),
+    ("dashboard.title", "Bảng điều khiển", "Dashboard"),
+    ("dashboard.roles", "Vai trò của bạn", "Your roles"),
+    ("dashboard.scope", "Phạm vi", "Scope"),
+    ("dashboard.organisation", "Tổ chức", "Organisation"),
+    ("dashboard.waiting", "Việc đang chờ bạn", "Waiting for you"),
+    ("dashboard.none_waiting", "Không có việc nào đang chờ.", "Nothing is waiting."),
+    ("dashboard.accounts", "Tài khoản", "Accounts"),
+    ("dashboard.disabled", "Đã vô hiệu", "Disabled"),
+    ("dashboard.locked", "Đang tạm khoá", "Locked now"),
+    ("dashboard.organisations", "Tổ chức", "Organisations"),
+    ("dashboard.communes", "Xã, phường, đặc khu hiện hành", "Current communes"),
+    ("dashboard.recent_audit", "Thay đổi gần đây", "Recent changes"),
+    ("dashboard.locked_accounts", "Tài khoản đang tạm khoá do đăng nhập sai nhiều lần", "Accounts locked after repeated failed sign-ins"),
+    ("dashboard.orgs_in_scope", "Tổ chức trong phạm vi của bạn", "Organisations in your scope"),
+    ("password.title", "Đổi mật khẩu", "Change password"),
+    ("password.current", "Mật khẩu hiện tại", "Current password"),
+    ("password.new", "Mật khẩu mới", "New password"),
+    ("password.confirm", "Nhập lại mật khẩu mới", "Repeat the new password"),
+    ("password.hint", "Ít nhất 10 ký tự. Nên dùng một câu dễ nhớ.", "At least 10 characters. A memorable sentence works well."),
+    ("password.submit", "Đổi mật khẩu", "Change password"),
+    ("password.done", "Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.", "Password changed. Your other sessions were signed out."),
+    ("password.mismatch", "Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ."),
+    ("password.wrong_current", "Mật khẩu hiện tại không đúng.", "The current password is wrong."),
+    ("accounts.title", "Tài khoản", "Accounts"),
+    ("accounts.new", "Tạo tài khoản", "New account"),
+    ("accounts.username", "Tên đăng nhập", "User name"),
+    ("accounts.display_name", "Họ và tên", "Full name"),
+    ("accounts.role", "Vai trò", "Role"),
+    ("accounts.unit", "Mã đơn vị (phạm vi)", "Unit code (scope)"),
+    ("accounts.unit_hint", "Mã đơn vị hành chính hiện hành, ví dụ 91 (tỉnh An Giang) hoặc 30307 (phường Long Xuyên).", "Current administrative unit code, e.g. 91 (An Giang province) or 30307 (Long Xuyên ward)."),
+    ("accounts.organisation", "Tổ chức (với người báo cáo, cán bộ xử lý)", "Organisation (for reporters and handlers)"),
+    ("accounts.none", "— Không —", "— None —"),
+    ("accounts.status", "Trạng thái", "Status"),
+    ("accounts.active", "Đang hoạt động", "Active"),
+    ("accounts.disabled", "Đã vô hiệu", "Disabled"),
+    ("accounts.locked", "Tạm khoá", "Locked"),
+    ("accounts.disable", "Vô hiệu hoá", "Disable"),
+    ("accounts.enable", "Kích hoạt lại", "Enable"),
+    ("accounts.confirm_disable", "Vô hiệu hoá tài khoản này? Các phiên đăng nhập của tài khoản sẽ kết thúc.", "Disable this account? Its sessions will end."),
+    ("accounts.create", "Tạo tài khoản", "Create account"),
+    ("accounts.created", "Đã tạo tài khoản. Mật khẩu ban đầu (chỉ hiện một lần, hãy trao tận tay người dùng):", "Account created. Initial password (shown once; hand it to the user in person):"),
+    ("accounts.actions", "Thao tác", "Actions"),
+    ("accounts.demo", "demo", "demo"),
+    ("orgs.title", "Tổ chức", "Organisations"),
+    ("orgs.name", "Tên tổ chức", "Name"),
+    ("orgs.kind", "Loại", "Kind"),
+    ("orgs.unit", "Đơn vị", "Unit"),
+    ("orgs.unit_code", "Mã đơn vị", "Unit code"),
+    ("orgs.new", "Thêm tổ chức", "Add an organisation"),
+    ("orgs.create", "Thêm", "Add"),
+    ("orgs.created", "Đã thêm tổ chức.", "Organisation added."),
+    ("orgs.empty", "Chưa có tổ chức nào trong phạm vi của bạn.", "No organisation in your scope yet."),
+    ("audit.title", "Nhật ký thay đổi", "Audit trail"),
+    ("audit.at", "Thời điểm", "When"),
+    ("audit.actor", "Người thực hiện", "Who"),
+    ("audit.action", "Hành động", "Action"),
+    ("audit.entity", "Đối tượng", "Entity"),
+    ("audit.entity_type", "Loại đối tượng", "Entity type"),
+    ("audit.changes", "Trước / sau", "Before / after"),
+    ("audit.from", "Từ ngày", "From"),
+    ("audit.to", "Đến ngày", "To"),
+    ("audit.any", "Tất cả", "All"),
+    ("audit.filter", "Lọc", "Filter"),
+    ("audit.verify", "Kiểm tra tính toàn vẹn", "Verify integrity"),
+    ("audit.verified", "Chuỗi nhật ký nguyên vẹn", "The chain is intact"),
+    ("audit.broken", "Chuỗi nhật ký bị sửa hoặc xoá tại mục", "The chain was edited or cut at entry"),
+    ("audit.entries", "mục", "entries"),
+    ("audit.empty", "Không có mục nào khớp bộ lọc.", "No entry matches the filter."),
+    ("audit.total", "Tổng số", "Total"),
+    ("units.title", "Đơn vị hành chính", "Administrative units"),
+    ("units.at", "Tại ngày", "As of"),
+    ("units.code", "Mã", "Code"),
+    ("units.name", "Tên", "Name"),
+    ("units.level", "Cấp", "Level"),
+    ("units.children", "Đơn vị trực thuộc", "Subunits"),
+    ("units.successors", "Nay là", "Now part of"),
+    ("units.show", "Xem", "Show"),
+    ("units.reform_note", "Từ ngày 01/07/2025, chính quyền địa phương hai cấp (tỉnh, xã); tỉnh Kiên Giang hợp nhất vào tỉnh An Giang (mã 91). Dữ liệu trước đó vẫn giữ theo đơn vị cũ.", "Since 1 July 2025 local government has two levels (province, commune); Kiên Giang merged into An Giang (code 91). Earlier records keep their old units."),
+    ("level.province", "Tỉnh", "Province"),
+    ("level.district", "Huyện", "District"),
+    ("level.commune", "Xã", "Commune"),
+    ("showcase.title", "Mô hình “Dân vận khéo”", "“Dân vận khéo” models"),
+    ("showcase.empty", "Chưa có mô hình nào được công bố. Các mô hình sẽ hiện ở đây sau khi được cấp có thẩm quyền duyệt đăng ký.", "No model has been published yet. Models appear here once their registration is approved."),
+    ("petitions.title", "Kiến nghị, phản ánh", "Petitions and feedback"),
+    ("petitions.text", "Việc tiếp nhận kiến nghị trực tuyến đang được chuẩn bị. Trong thời gian này, người dân vui lòng gửi kiến nghị qua bộ phận tiếp công dân của xã, phường hoặc đường dây nóng của tỉnh.", "Online petitions are being prepared. Meanwhile, please submit petitions at your commune's citizen reception office or the province hotline."),
+    ("error.title", "Có lỗi", "Something went wrong"),
+    ("error.back", "Về trang chủ", "Back to the home page"),
+    ("common.save", "Lưu", "Save"),
+    ("common.yes", "Có", "Yes"),
+    ("common.no", "Không", "No"),
+    ("common.previous", "Trang trước", "Previous"),
+    ("common.next", "Trang sau", "Next"),
+    ("common.pagination", "Phân trang", "Pagination"),
+    ("common.form_errors", "Vui lòng sửa các lỗi dưới đây.", "Please correct the errors below."),
+];
+
+/// The message for `key` in `lang`; the key itself if it is unknown (a test forbids that).
+pub fn t(lang: Lang, key: &str) -> &str {
+    match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+        Some((_, vi, en)) => match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        },
+        None => key,
+    }
+}
+
+pub fn has_key(key: &str) -> bool {
+    MESSAGES.iter().any(|(k, _, _)| *k == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, vi, en) in MESSAGES {
+            assert!(seen.insert(k), "duplicate key {k}");
+            assert!(!vi.is_empty() && !en.is_empty(), "{k} lacks a translation");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_templates_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).expect("templates dir") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("template");
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or("");
+                assert!(has_key(key), "{} uses unknown message key {key}", path.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Server-rendered pages. Handlers turn HTTP into calls of `service` and render templates;
+//! authorisation happens in the services (through the policy), never here.
+
+mod admin;
+pub use admin::audit_filter;
+mod dashboard;
+mod organisations;
+mod public;
+mod session;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use danvan_domain::Invalid;
+use danvan_domain::policy::{Action, authorize};
+use danvan_domain::role::Role;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/mo-hinh", get(public::showcase))
+        .route("/kien-nghi", get(public::petitions))
+        .route("/don-vi", get(public::units))
+        .route("/ngon-ngu/{lang}", get(public::switch_language))
+        .route("/dang-nhap", get(session::login_form).post(session::login))
+        .route("/dang-xuat", post(session::logout))
+        .route("/tai-khoan/mat-khau", get(session::password_form).post(session::change_password))
+        .route("/bang-dieu-khien", get(dashboard::show))
+        .route("/to-chuc", get(organisations::list).post(organisations::create))
+        .route("/quan-tri/tai-khoan", get(admin::accounts))
+        .route("/quan-tri/tai-khoan/moi", get(admin::new_account_form).post(admin::create_account))
+        .route("/quan-tri/tai-khoan/{id}/vo-hieu", post(admin::disable_account))
+        .route("/quan-tri/tai-khoan/{id}/kich-hoat", post(admin::enable_account))
+        .route("/quan-tri/nhat-ky", get(admin::audit))
+        .route("/healthz", get(public::healthz))
+        .fallback(public::not_found)
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+/// What every page's frame needs: language, navigation, the signed-in user, CSRF token.
+pub struct Frame {
+    pub lang: Lang,
+    pub csrf: String,
+    pub path: String,
+    pub title: String,
+    pub user: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub asset_version: &'static str,
+}
+
+impl Frame {
+    pub fn new(state: &AppState, caller: &Caller, path: &str, title_key: &str) -> Self {
+        let mut items: Vec<(&'static str, &'static str)> =
+            vec![("/", "nav.home"), ("/mo-hinh", "nav.showcase"), ("/kien-nghi", "nav.petitions"), ("/don-vi", "nav.units")];
+        if let Some(p) = &caller.principal {
+            let tree = state.tree();
+            items.push(("/bang-dieu-khien", "nav.dashboard"));
+            if authorize(p, Action::ViewOrganisations, None, &tree).is_ok() {
+                items.push(("/to-chuc", "nav.organisations"));
+            }
+            if authorize(p, Action::ManageAccounts, None, &tree).is_ok() {
+                items.push(("/quan-tri/tai-khoan", "nav.accounts"));
+            }
+            if authorize(p, Action::ViewAudit, None, &tree).is_ok() {
+                items.push(("/quan-tri/nhat-ky", "nav.audit"));
+            }
+        }
+        let nav = items
+            .into_iter()
+            .map(|(href, key)| NavItem { href, key, current: href == path || (href != "/" && path.starts_with(href)) })
+            .collect();
+        Self {
+            lang: caller.lang,
+            csrf: caller.csrf.clone(),
+            path: path.to_string(),
+            title: i18n::t(caller.lang, title_key).to_string(),
+            user: caller.principal.as_ref().map(|p| p.display_name.clone()),
+            nav,
+            asset_version: crate::assets::VERSION.as_str(),
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        // Messages are 'static; the key's lifetime only bounds the fallback.
+        i18n::t(self.lang, key)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        }
+    }
+
+    pub fn path_encoded(&self) -> String {
+        percent_encoding::utf8_percent_encode(&self.path, percent_encoding::NON_ALPHANUMERIC).to_string()
+    }
+
+    pub fn role_label(&self, role: Role) -> &'static str {
+        match self.lang {
+            Lang::Vi => role.label_vi(),
+            Lang::En => role.label_en(),
+        }
+    }
+}
+
+/// Renders a template, or a plain 500 if the template itself fails.
+pub fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub f: Frame,
+    pub heading: String,
+    pub body: String,
+    pub is_error: bool,
+}
+
+/// The page for a failed request: sign-in for anonymous callers, a message otherwise.
+pub fn error_page(state: &AppState, caller: &Caller, path: &str, err: AppError) -> Response {
+    if matches!(err, AppError::Unauthenticated) {
+        let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
+        return Redirect::to(&format!("/dang-nhap?next={next}")).into_response();
+    }
+    let status = err.status();
+    let page = MessagePage {
+        f: Frame::new(state, caller, path, "error.title"),
+        heading: i18n::t(caller.lang, "error.title").to_string(),
+        body: err.message(caller.vi()),
+        is_error: true,
+    };
+    (status, render(page)).into_response()
+}
+
+/// Field errors of a rejected form, by field, in the interface language.
+pub fn field_errors(err: &AppError, vi: bool) -> Vec<(String, String)> {
+    match err {
+        AppError::Invalid(Invalid(list)) => list
+            .iter()
+            .map(|e| (e.field.to_string(), if vi { e.message_vi.clone() } else { e.message_en.clone() }))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Finds the error of one field (templates call it through `self.err`).
+pub fn find_err<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a str> {
+    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+}
+
+/// Only local paths are accepted as a redirect target after sign-in.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/bang-dieu-khien" }
+}
+
+/// Display date-time in Vietnam's time zone (UTC+7): dd/mm/yyyy HH:MM.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    #[allow(clippy::expect_used)]
+    let tz = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    at.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
+}

@@ -1,0 +1,33 @@
+//! Use cases shared by pages and the API: each validates its input, asks the policy, and
+//! writes its change together with the audit entry in one transaction.
+
+pub mod accounts;
+pub mod auth;
+pub mod organisations;
+
+use danvan_domain::FieldError;
+use danvan_domain::policy::Principal;
+use danvan_domain::unit::Unit;
+use danvan_storage::audit::Actor;
+
+use crate::state::AppState;
+
+pub fn actor(p: &Principal) -> Actor {
+    Actor::account(p.account_id, &p.username)
+}
+
+/// Resolves a unit code as it stands today, or, for a unit that no longer exists, its last
+/// version (records and scopes made before the 2025 reform keep their old units).
+pub fn resolve_unit(state: &AppState, field: &'static str, code: &str) -> Result<Unit, FieldError> {
+    let tree = state.tree();
+    let code = code.trim();
+    let today = chrono::Local::now().date_naive();
+    tree.by_code_at(code, today).or_else(|| tree.by_code_latest(code)).cloned().ok_or_else(|| {
+        FieldError::new(
+            field,
+            "unknown_unit",
+            format!("Không có đơn vị hành chính mã “{code}”."),
+            format!("There is no administrative unit with code “{code}”."),
+        )
+    })
+}
