@@ -14,7 +14,11 @@ use danvan_storage::audit::Actor;
 use danvan_web::{AppState, Config};
 
 #[derive(Parser)]
-#[command(name = "danvan", version, about = "Dân vận khéo: the movement and citizens' petitions, one binary")]
+#[command(
+    name = "danvan",
+    version,
+    about = "Dân vận khéo: the movement and citizens' petitions, one binary"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -102,11 +106,17 @@ enum AuditCommand {
 /// Opens the database, migrates it and loads the reference units if missing.
 async fn open(args: &DbArgs) -> Result<Db> {
     let db = match &args.database_url {
-        Some(url) if !url.is_empty() => Db::open_url(url).await.context("cannot connect to the database")?,
-        _ => Db::open_sqlite_dir(&args.data_dir).await.context("cannot open the embedded database")?,
+        Some(url) if !url.is_empty() => Db::open_url(url)
+            .await
+            .context("cannot connect to the database")?,
+        _ => Db::open_sqlite_dir(&args.data_dir)
+            .await
+            .context("cannot open the embedded database")?,
     };
     db.migrate().await.context("migration failed")?;
-    let loaded = danvan_storage::units::load_reference(&db).await.context("loading the unit tree failed")?;
+    let loaded = danvan_storage::units::load_reference(&db)
+        .await
+        .context("loading the unit tree failed")?;
     if loaded > 0 {
         tracing::info!(units = loaded, "loaded the administrative unit tree");
     }
@@ -117,7 +127,9 @@ fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let json = std::env::var("DANVAN_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -143,30 +155,55 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, behind_tls: bool, trust_proxy: bool) -> Result<()> {
+async fn serve(
+    bind: SocketAddr,
+    db: DbArgs,
+    demo: bool,
+    behind_tls: bool,
+    trust_proxy: bool,
+) -> Result<()> {
     let started = std::time::Instant::now();
     let database = open(&db).await?;
-    let config = Config { behind_tls, trust_proxy, ..Config::default() };
+    let config = Config {
+        behind_tls,
+        trust_proxy,
+        ..Config::default()
+    };
     let state = AppState::new(database.clone(), config).await?;
     let mut out = std::io::stdout().lock();
     if demo {
-        let accounts = danvan_web::demo::load(&state).await.map_err(|e| anyhow::anyhow!("demo: {e}"))?;
-        writeln!(out, "Tài khoản demo / Demo accounts (vai trò / role, tên đăng nhập / user name, mật khẩu / password):")?;
+        let accounts = danvan_web::demo::load(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+        writeln!(
+            out,
+            "Tài khoản demo / Demo accounts (vai trò / role, tên đăng nhập / user name, mật khẩu / password):"
+        )?;
         for a in &accounts {
             writeln!(out, "  {} {} {}", a.role.code(), a.username, a.password)?;
         }
     }
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     writeln!(out, "danvan listening on http://{addr}")?;
-    writeln!(out, "Đăng nhập / Sign in: http://{addr}/dang-nhap  (backend: {})", database.backend().name())?;
+    writeln!(
+        out,
+        "Đăng nhập / Sign in: http://{addr}/dang-nhap  (backend: {})",
+        database.backend().name()
+    )?;
     out.flush()?;
     drop(out);
     tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "ready");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_name = format!("{}:{}", std::process::id(), addr);
-    let worker = tokio::spawn(danvan_jobs::run_worker(database.clone(), worker_name, stop_rx));
+    let worker = tokio::spawn(danvan_jobs::run_worker(
+        database.clone(),
+        worker_name,
+        stop_rx,
+    ));
     danvan_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
@@ -183,7 +220,10 @@ async fn user_add(
     db: DbArgs,
 ) -> Result<()> {
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let database = open(&db).await?;
     let state = AppState::new(database.clone(), Config::default()).await?;
@@ -192,12 +232,18 @@ async fn user_add(
         None => {
             let today = chrono::Local::now().date_naive();
             let tree = state.tree();
-            let root = tree.iter().find(|u| u.parent_id.is_none() && u.valid_at(today)).context("no current province")?;
+            let root = tree
+                .iter()
+                .find(|u| u.parent_id.is_none() && u.valid_at(today))
+                .context("no current province")?;
             root.code.clone()
         }
     };
     if Role::parse(&role).is_none() {
-        bail!("unknown role {role}; use one of: {}", Role::ALL.map(|r| r.code()).join(", "));
+        bail!(
+            "unknown role {role}; use one of: {}",
+            Role::ALL.map(|r| r.code()).join(", ")
+        );
     }
     let input = danvan_web::service::accounts::NewAccount {
         display_name: display_name.unwrap_or_else(|| username.clone()),
@@ -207,20 +253,30 @@ async fn user_add(
         organisation_id: org,
         password: Some(password),
     };
-    let v = danvan_web::service::accounts::validate_new(&state, &input).await.map_err(|e| match e {
-        danvan_web::error::AppError::Invalid(i) => anyhow::anyhow!(
-            "{}",
-            i.0.iter().map(|e| format!("{}: {}", e.field, e.message_en)).collect::<Vec<_>>().join("\n")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    })?;
+    let v = danvan_web::service::accounts::validate_new(&state, &input)
+        .await
+        .map_err(|e| match e {
+            danvan_web::error::AppError::Invalid(i) => anyhow::anyhow!(
+                "{}",
+                i.0.iter()
+                    .map(|e| format!("{}: {}", e.field, e.message_en))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            other => anyhow::anyhow!("{other}"),
+        })?;
     if input.password.as_deref().is_none_or(str::is_empty) {
         bail!("the password read from standard input is empty");
     }
     let id = danvan_web::service::accounts::provision(&state, &Actor::system("cli"), &v, false)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(false)))?;
-    println!("created account {} (id {id}) as {} of {}", v.username, v.grant.role.code(), state.tree().path_name(v.grant.unit_id));
+    println!(
+        "created account {} (id {id}) as {} of {}",
+        v.username,
+        v.grant.role.code(),
+        state.tree().path_name(v.grant.unit_id)
+    );
     database.close().await;
     Ok(())
 }
@@ -235,7 +291,10 @@ async fn audit_verify(db: DbArgs) -> Result<bool> {
             Ok(true)
         }
         Some((seq, why)) => {
-            println!("audit trail BROKEN at entry {seq}: {why} ({} entries verified before it)", v.entries);
+            println!(
+                "audit trail BROKEN at entry {seq}: {why} ({} entries verified before it)",
+                v.entries
+            );
             Ok(false)
         }
     }
@@ -244,7 +303,10 @@ async fn audit_verify(db: DbArgs) -> Result<bool> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -253,17 +315,38 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { bind, db, demo, behind_tls, trust_proxy } => serve(bind, db, demo, behind_tls, trust_proxy).await.map(|_| true),
+            Command::Serve {
+                bind,
+                db,
+                demo,
+                behind_tls,
+                trust_proxy,
+            } => serve(bind, db, demo, behind_tls, trust_proxy)
+                .await
+                .map(|_| true),
             Command::Migrate { db } => {
                 let database = open(&db).await?;
                 println!("database migrated ({})", database.backend().name());
                 database.close().await;
                 Ok(true)
             }
-            Command::User { command: UserCommand::Add { username, role, unit, org, display_name, password_stdin: _, db } } => {
-                user_add(username, role, unit, org, display_name, db).await.map(|_| true)
-            }
-            Command::Audit { command: AuditCommand::Verify { db } } => audit_verify(db).await,
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        username,
+                        role,
+                        unit,
+                        org,
+                        display_name,
+                        password_stdin: _,
+                        db,
+                    },
+            } => user_add(username, role, unit, org, display_name, db)
+                .await
+                .map(|_| true),
+            Command::Audit {
+                command: AuditCommand::Verify { db },
+            } => audit_verify(db).await,
         }
     });
     match result {

@@ -75,10 +75,17 @@ mod tests {
         let h = entry_hash(GENESIS, &e);
         assert_eq!(h, entry_hash(GENESIS, &e));
         assert_ne!(h, entry_hash(&h, &e));
-        let edited = EntryContent { after: Some("{\"username\":\"y\"}"), ..e.clone() };
+        let edited = EntryContent {
+            after: Some("{\"username\":\"y\"}"),
+            ..e.clone()
+        };
         assert_ne!(h, entry_hash(GENESIS, &edited));
         // Moving bytes between fields is detected too.
-        let shifted = EntryContent { actor: "admina", action: "ccount.create", ..e };
+        let shifted = EntryContent {
+            actor: "admina",
+            action: "ccount.create",
+            ..e
+        };
         assert_ne!(h, entry_hash(GENESIS, &shifted));
     }
 }

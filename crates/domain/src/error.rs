@@ -19,7 +19,12 @@ impl FieldError {
         message_vi: impl Into<String>,
         message_en: impl Into<String>,
     ) -> Self {
-        Self { field, code, message_vi: message_vi.into(), message_en: message_en.into() }
+        Self {
+            field,
+            code,
+            message_vi: message_vi.into(),
+            message_en: message_en.into(),
+        }
     }
 }
 

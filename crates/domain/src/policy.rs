@@ -49,9 +49,23 @@ impl Action {
     fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::UseOwnAccount => &[ProvinceAdmin, UnitOfficer, Reporter, CouncilMember, Handler, Supervisor],
+            Action::UseOwnAccount => &[
+                ProvinceAdmin,
+                UnitOfficer,
+                Reporter,
+                CouncilMember,
+                Handler,
+                Supervisor,
+            ],
             Action::ManageAccounts | Action::ViewAudit => &[ProvinceAdmin],
-            Action::ViewOrganisations => &[ProvinceAdmin, UnitOfficer, Reporter, CouncilMember, Handler, Supervisor],
+            Action::ViewOrganisations => &[
+                ProvinceAdmin,
+                UnitOfficer,
+                Reporter,
+                CouncilMember,
+                Handler,
+                Supervisor,
+            ],
             Action::ManageOrganisations => &[ProvinceAdmin, UnitOfficer],
         }
     }
@@ -62,7 +76,12 @@ impl Action {
 pub struct Denied;
 
 /// May `who` do `action` on something in unit `target` (or anywhere, when `None`)?
-pub fn authorize(who: &Principal, action: Action, target: Option<i64>, tree: &UnitTree) -> Result<(), Denied> {
+pub fn authorize(
+    who: &Principal,
+    action: Action,
+    target: Option<i64>,
+    tree: &UnitTree,
+) -> Result<(), Denied> {
     let allowed = action.roles();
     let ok = who
         .grants
@@ -114,7 +133,11 @@ mod tests {
             account_id: 1,
             username: "u".into(),
             display_name: "U".into(),
-            grants: vec![Grant { role, unit_id: unit, organisation_id: None }],
+            grants: vec![Grant {
+                role,
+                unit_id: unit,
+                organisation_id: None,
+            }],
         }
     }
 
@@ -127,7 +150,10 @@ mod tests {
         assert!(authorize(&officer, Action::ManageOrganisations, Some(1), &t).is_err());
         assert!(authorize(&officer, Action::ManageAccounts, None, &t).is_err());
         assert!(authorize(&officer, Action::ViewAudit, None, &t).is_err());
-        assert_eq!(scope(&officer, Action::ViewOrganisations, &t), HashSet::from([2, 4]));
+        assert_eq!(
+            scope(&officer, Action::ViewOrganisations, &t),
+            HashSet::from([2, 4])
+        );
     }
 
     #[test]
@@ -151,7 +177,12 @@ mod tests {
     #[test]
     fn no_grant_no_access() {
         let t = tree();
-        let nobody = Principal { account_id: 2, username: "n".into(), display_name: "N".into(), grants: vec![] };
+        let nobody = Principal {
+            account_id: 2,
+            username: "n".into(),
+            display_name: "N".into(),
+            grants: vec![],
+        };
         assert!(authorize(&nobody, Action::UseOwnAccount, None, &t).is_err());
         assert!(scope(&nobody, Action::ViewOrganisations, &t).is_empty());
     }

@@ -88,7 +88,9 @@ impl UnitTree {
 
     /// The unit that bore `code` on `at`.
     pub fn by_code_at(&self, code: &str, at: NaiveDate) -> Option<&Unit> {
-        self.units.values().find(|u| u.code == code && u.valid_at(at))
+        self.units
+            .values()
+            .find(|u| u.code == code && u.valid_at(at))
     }
 
     /// The most recent unit that bore `code` (the current one if it still exists).
@@ -155,7 +157,11 @@ impl UnitTree {
 
     /// Every unit id in the subtree of `scope` (itself included), across all dates.
     pub fn subtree(&self, scope: i64) -> HashSet<i64> {
-        self.units.keys().copied().filter(|&id| self.contains(scope, id)).collect()
+        self.units
+            .keys()
+            .copied()
+            .filter(|&id| self.contains(scope, id))
+            .collect()
     }
 
     /// Successors of an old unit.
@@ -172,7 +178,9 @@ impl UnitTree {
 
     /// "Xã Óc Eo, An Giang": the unit with its ancestors, for display.
     pub fn path_name(&self, id: i64) -> String {
-        let Some(u) = self.units.get(&id) else { return String::new() };
+        let Some(u) = self.units.get(&id) else {
+            return String::new();
+        };
         let mut parts = vec![u.name.as_str()];
         parts.extend(self.ancestors(id).into_iter().map(|a| a.name.as_str()));
         parts.join(", ")
@@ -187,7 +195,14 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
-    fn unit(id: i64, code: &str, level: UnitLevel, parent: Option<i64>, from: Option<&str>, to: Option<&str>) -> Unit {
+    fn unit(
+        id: i64,
+        code: &str,
+        level: UnitLevel,
+        parent: Option<i64>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Unit {
         Unit {
             id,
             code: code.into(),
@@ -236,10 +251,19 @@ mod tests {
     fn scope_follows_parents_and_successors() {
         let t = sample();
         assert!(t.contains(1, 3), "old province covers its old commune");
-        assert!(t.contains(11, 3), "new commune covers the old commune that became it");
-        assert!(t.contains(10, 3), "new province covers old communes through succession");
+        assert!(
+            t.contains(11, 3),
+            "new commune covers the old commune that became it"
+        );
+        assert!(
+            t.contains(10, 3),
+            "new province covers old communes through succession"
+        );
         assert!(!t.contains(12, 3), "another new commune does not");
-        assert!(!t.contains(2, 11), "an old district does not cover a new commune");
+        assert!(
+            !t.contains(2, 11),
+            "an old district does not cover a new commune"
+        );
         assert!(!t.contains(11, 12));
         assert_eq!(t.subtree(11), HashSet::from([11, 3]));
     }

@@ -6,10 +6,20 @@ use crate::error::FieldError;
 
 /// A trimmed, non-empty text of at most `max` characters without control characters
 /// (newlines allowed only when `multiline`).
-pub fn text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<String, FieldError> {
+pub fn text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(FieldError::new(field, "required", "Trường này là bắt buộc.", "This field is required."));
+        return Err(FieldError::new(
+            field,
+            "required",
+            "Trường này là bắt buộc.",
+            "This field is required.",
+        ));
     }
     if v.chars().count() > max {
         return Err(FieldError::new(
@@ -19,7 +29,9 @@ pub fn text(field: &'static str, value: &str, max: usize, multiline: bool) -> Re
             format!("Must not exceed {max} characters."),
         ));
     }
-    if v.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) {
+    if v.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
         return Err(FieldError::new(
             field,
             "control_characters",
@@ -31,14 +43,25 @@ pub fn text(field: &'static str, value: &str, max: usize, multiline: bool) -> Re
 }
 
 /// Like [`text`], but an empty value is `None`.
-pub fn optional_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<Option<String>, FieldError> {
-    if value.trim().is_empty() { Ok(None) } else { text(field, value, max, multiline).map(Some) }
+pub fn optional_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>, FieldError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        text(field, value, max, multiline).map(Some)
+    }
 }
 
 /// Account names: 3–64 characters of a–z, 0–9, dot, dash and underscore, lower-cased.
 pub fn username(field: &'static str, value: &str) -> Result<String, FieldError> {
     let v = value.trim().to_lowercase();
-    let ok_chars = v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    let ok_chars = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
     if !(3..=64).contains(&v.len()) || !ok_chars {
         return Err(FieldError::new(
             field,
@@ -71,11 +94,23 @@ mod tests {
 
     #[test]
     fn text_rules() {
-        assert_eq!(text("t", "  Hội Nông dân  ", 50, false).as_deref(), Ok("Hội Nông dân"));
-        assert_eq!(text("t", "   ", 50, false).map_err(|e| e.code), Err("required"));
-        assert_eq!(text("t", &"á".repeat(51), 50, false).map_err(|e| e.code), Err("too_long"));
+        assert_eq!(
+            text("t", "  Hội Nông dân  ", 50, false).as_deref(),
+            Ok("Hội Nông dân")
+        );
+        assert_eq!(
+            text("t", "   ", 50, false).map_err(|e| e.code),
+            Err("required")
+        );
+        assert_eq!(
+            text("t", &"á".repeat(51), 50, false).map_err(|e| e.code),
+            Err("too_long")
+        );
         assert!(text("t", &"á".repeat(50), 50, false).is_ok());
-        assert_eq!(text("t", "a\u{7}b", 50, false).map_err(|e| e.code), Err("control_characters"));
+        assert_eq!(
+            text("t", "a\u{7}b", 50, false).map_err(|e| e.code),
+            Err("control_characters")
+        );
         assert!(text("t", "dòng 1\ndòng 2", 50, true).is_ok());
         assert!(text("t", "dòng 1\ndòng 2", 50, false).is_err());
     }
@@ -89,8 +124,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date("d", "2024-06-01"), Ok(NaiveDate::from_ymd_opt(2024, 6, 1).expect("valid")));
-        assert_eq!(date("d", "01/06/2024"), Ok(NaiveDate::from_ymd_opt(2024, 6, 1).expect("valid")));
+        assert_eq!(
+            date("d", "2024-06-01"),
+            Ok(NaiveDate::from_ymd_opt(2024, 6, 1).expect("valid"))
+        );
+        assert_eq!(
+            date("d", "01/06/2024"),
+            Ok(NaiveDate::from_ymd_opt(2024, 6, 1).expect("valid"))
+        );
         assert!(date("d", "2024-13-01").is_err());
         assert!(date("d", "hôm qua").is_err());
     }

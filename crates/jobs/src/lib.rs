@@ -17,10 +17,16 @@ pub const HOUSEKEEPING: &str = "housekeeping";
 async fn run(db: &Db, job: &jobs::Job) -> Result<String, String> {
     match job.kind.as_str() {
         HOUSEKEEPING => {
-            let sessions = accounts::purge_expired(db).await.map_err(|e| e.to_string())?;
+            let sessions = accounts::purge_expired(db)
+                .await
+                .map_err(|e| e.to_string())?;
             let windows = rate_limit::purge(db).await.map_err(|e| e.to_string())?;
-            let finished = jobs::purge_finished(db, chrono::Duration::days(30)).await.map_err(|e| e.to_string())?;
-            Ok(format!("purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs"))
+            let finished = jobs::purge_finished(db, chrono::Duration::days(30))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs"
+            ))
         }
         other => Err(format!("unknown job kind {other}")),
     }

@@ -37,7 +37,13 @@ struct GrantRow {
     organisation_id: Option<i64>,
 }
 
-pub async fn create(tx: &mut Tx, username: &str, display_name: &str, password_hash: &str, is_demo: bool) -> Result<i64> {
+pub async fn create(
+    tx: &mut Tx,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    is_demo: bool,
+) -> Result<i64> {
     let at = now();
     with_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO accounts (username, display_name, password_hash, is_demo, created_at, password_changed_at)
@@ -69,12 +75,16 @@ pub async fn add_grant(tx: &mut Tx, account_id: i64, g: &Grant) -> Result<i64> {
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 /// All accounts, ordered by user name.
@@ -92,7 +102,13 @@ pub async fn grants(db: &Db, account_id: i64) -> Result<Vec<Grant>> {
     .await)?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Role::parse(&r.role).map(|role| Grant { role, unit_id: r.unit_id, organisation_id: r.organisation_id }))
+        .filter_map(|r| {
+            Role::parse(&r.role).map(|role| Grant {
+                role,
+                unit_id: r.unit_id,
+                organisation_id: r.organisation_id,
+            })
+        })
         .collect())
 }
 
@@ -106,14 +122,28 @@ pub async fn all_grants(db: &Db) -> Result<Vec<(i64, Grant)>> {
     Ok(rows
         .into_iter()
         .filter_map(|(a, role, unit_id, organisation_id)| {
-            Role::parse(&role).map(|role| (a, Grant { role, unit_id, organisation_id }))
+            Role::parse(&role).map(|role| {
+                (
+                    a,
+                    Grant {
+                        role,
+                        unit_id,
+                        organisation_id,
+                    },
+                )
+            })
         })
         .collect())
 }
 
 /// Counts a failed sign-in; after `lock_after` consecutive failures the account is locked
 /// for `lock_for`. Returns whether the account is now locked.
-pub async fn record_failed_login(tx: &mut Tx, id: i64, lock_after: i64, lock_for: Duration) -> Result<bool> {
+pub async fn record_failed_login(
+    tx: &mut Tx,
+    id: i64,
+    lock_after: i64,
+    lock_for: Duration,
+) -> Result<bool> {
     let at = now();
     let failed: i64 = with_tx!(tx, c => sqlx::query_scalar(
         "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins"
@@ -208,11 +238,17 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<SessionInfo>> {
     .fetch_optional(p)
     .await)?;
     let Some(row) = row else { return Ok(None) };
-    let Some(account) = by_id(db, row.account_id).await? else { return Ok(None) };
+    let Some(account) = by_id(db, row.account_id).await? else {
+        return Ok(None);
+    };
     if account.is_disabled {
         return Ok(None);
     }
-    Ok(Some(SessionInfo { account, csrf_token: row.csrf_token, last_seen_at: row.last_seen_at }))
+    Ok(Some(SessionInfo {
+        account,
+        csrf_token: row.csrf_token,
+        last_seen_at: row.last_seen_at,
+    }))
 }
 
 /// Slides the session's expiry forward (called at most every few minutes per session).
@@ -242,7 +278,11 @@ pub async fn delete_other_sessions(tx: &mut Tx, account_id: i64, keep: Option<&s
 }
 
 /// Issues an API bearer token; returns the secret (only its hash is stored).
-pub async fn create_api_token(tx: &mut Tx, account_id: i64, ttl: Duration) -> Result<(String, DateTime<Utc>)> {
+pub async fn create_api_token(
+    tx: &mut Tx,
+    account_id: i64,
+    ttl: Duration,
+) -> Result<(String, DateTime<Utc>)> {
     let token = random_token();
     let at = now();
     let expires = at + ttl;
@@ -266,7 +306,9 @@ pub async fn api_token_account(db: &Db, token: &str) -> Result<Option<Account>> 
     .bind(now())
     .fetch_optional(p)
     .await)?;
-    let Some(id) = account_id else { return Ok(None) };
+    let Some(id) = account_id else {
+        return Ok(None);
+    };
     Ok(by_id(db, id).await?.filter(|a| !a.is_disabled))
 }
 

@@ -16,10 +16,16 @@ pub struct Actor {
 
 impl Actor {
     pub fn account(id: i64, username: &str) -> Self {
-        Self { id: Some(id), label: username.to_string() }
+        Self {
+            id: Some(id),
+            label: username.to_string(),
+        }
     }
     pub fn system(label: &str) -> Self {
-        Self { id: None, label: label.to_string() }
+        Self {
+            id: None,
+            label: label.to_string(),
+        }
     }
 }
 
@@ -112,7 +118,12 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// A page of entries, newest first, and the total that matches.
-pub async fn list(db: &Db, f: &AuditFilter, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+pub async fn list(
+    db: &Db,
+    f: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditEntry>, i64)> {
     with_db!(db, p => {
         let mut out = (Vec::new(), 0);
         for count in [true, false] {
@@ -153,7 +164,9 @@ pub async fn list(db: &Db, f: &AuditFilter, limit: i64, offset: i64) -> Result<(
 
 /// The distinct actions recorded so far, for the filter's choices.
 pub async fn actions(db: &Db) -> Result<Vec<String>> {
-    Ok(with_db!(db, p => sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(p).await)?,
+    )
 }
 
 /// The outcome of walking the chain.
@@ -182,9 +195,18 @@ pub async fn verify(db: &Db) -> Result<Verification> {
         .await)?;
         let n = page.len() as i64;
         for e in page {
-            let broken = |why: &str| Ok(Verification { entries, broken_at: Some((e.seq, why.to_string())) });
+            let broken = |why: &str| {
+                Ok(Verification {
+                    entries,
+                    broken_at: Some((e.seq, why.to_string())),
+                })
+            };
             if e.seq != expected_seq {
-                return broken(&format!("entry {expected_seq} is missing"));
+                let why = format!("entry {expected_seq} is missing");
+                return Ok(Verification {
+                    entries,
+                    broken_at: Some((expected_seq, why)),
+                });
             }
             if e.prev_hash != prev {
                 return broken("previous hash does not match");
@@ -214,13 +236,18 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             break;
         }
     }
-    let (head_seq, head_hash): (i64, String) =
-        with_db!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    let (head_seq, head_hash): (i64, String) = with_db!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
     if head_seq != entries || head_hash != prev {
         return Ok(Verification {
             entries,
-            broken_at: Some((entries + 1, format!("the head records {head_seq} entries: the latest entries were removed"))),
+            broken_at: Some((
+                entries + 1,
+                format!("the head records {head_seq} entries: the latest entries were removed"),
+            )),
         });
     }
-    Ok(Verification { entries, broken_at: None })
+    Ok(Verification {
+        entries,
+        broken_at: None,
+    })
 }

@@ -87,7 +87,11 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -104,7 +108,9 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
         } else {
-            Err(StoreError::Other("the database URL must start with postgres:// or sqlite:".into()))
+            Err(StoreError::Other(
+                "the database URL must start with postgres:// or sqlite:".into(),
+            ))
         }
     }
 

@@ -19,7 +19,13 @@ pub struct Job {
 
 /// Queues a job. With a `dedupe_key`, a job of that key that is still pending is not queued
 /// twice (periodic jobs use the period as key, so several servers schedule it once).
-pub async fn enqueue(db: &Db, kind: &str, payload: &str, run_at: DateTime<Utc>, dedupe_key: Option<&str>) -> Result<bool> {
+pub async fn enqueue(
+    db: &Db,
+    kind: &str,
+    payload: &str,
+    run_at: DateTime<Utc>,
+    dedupe_key: Option<&str>,
+) -> Result<bool> {
     let r = with_db!(db, p => sqlx::query(
         "INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (dedupe_key) DO NOTHING",
@@ -53,7 +59,9 @@ pub async fn claim(db: &Db, worker: &str, lease: Duration) -> Result<Option<Job>
              RETURNING id, kind, payload, attempts, max_attempts"
         }
     };
-    Ok(with_db!(db, p => sqlx::query_as(sql).bind(worker).bind(until).bind(at).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sql).bind(worker).bind(until).bind(at).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn complete(db: &Db, id: i64) -> Result<()> {

@@ -58,5 +58,7 @@ pub async fn in_units(db: &Db, units: &[i64]) -> Result<Vec<Organisation>> {
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    Ok(with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await)?,
+    )
 }

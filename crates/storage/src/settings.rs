@@ -3,7 +3,9 @@
 use crate::{Db, Result, Tx, with_db, with_tx};
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
-    Ok(with_db!(db, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {

@@ -73,13 +73,17 @@ pub async fn load_reference(db: &Db) -> Result<usize> {
     ] {
         let mut ids: HashMap<String, i64> = HashMap::new();
         for u in parse_units(text)? {
-            let level = UnitLevel::parse(&u.level)
-                .ok_or_else(|| StoreError::Other(format!("unknown level {} for {}", u.level, u.code)))?;
+            let level = UnitLevel::parse(&u.level).ok_or_else(|| {
+                StoreError::Other(format!("unknown level {} for {}", u.level, u.code))
+            })?;
             let parent_id = if u.parent_code.is_empty() {
                 None
             } else {
                 Some(*ids.get(&u.parent_code).ok_or_else(|| {
-                    StoreError::Other(format!("parent {} of {} not listed before it", u.parent_code, u.code))
+                    StoreError::Other(format!(
+                        "parent {} of {} not listed before it",
+                        u.parent_code, u.code
+                    ))
                 })?)
             };
             let id: i64 = with_tx!(&mut tx, c => sqlx::query_scalar(
@@ -114,9 +118,16 @@ pub async fn load_reference(db: &Db) -> Result<usize> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| StoreError::Other(format!("reference succession data: {e}")))?;
     for r in rows {
-        let old_map = if r.old_province_code == "89" { old_ag } else { old_kg };
+        let old_map = if r.old_province_code == "89" {
+            old_ag
+        } else {
+            old_kg
+        };
         let (Some(&o), Some(&n)) = (old_map.get(&r.old_code), new_ag.get(&r.new_code)) else {
-            return Err(StoreError::Other(format!("succession {} → {} names an unknown unit", r.old_code, r.new_code)));
+            return Err(StoreError::Other(format!(
+                "succession {} → {} names an unknown unit",
+                r.old_code, r.new_code
+            )));
         };
         let split = r.split == "1";
         let is_default = !split || r.default_if_split == "1";

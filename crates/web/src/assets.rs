@@ -18,8 +18,16 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "app.css", mime: "text/css; charset=utf-8", bytes: include_bytes!("../assets/app.css") },
-    Asset { name: "app.js", mime: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/app.js") },
+    Asset {
+        name: "app.css",
+        mime: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/app.css"),
+    },
+    Asset {
+        name: "app.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/app.js"),
+    },
     Asset {
         name: "fonts/BeVietnamPro-Regular.ttf",
         mime: "font/ttf",
@@ -30,11 +38,19 @@ const ASSETS: &[Asset] = &[
         mime: "font/ttf",
         bytes: include_bytes!("../assets/fonts/BeVietnamPro-SemiBold.ttf"),
     },
-    Asset { name: "fonts/OFL.txt", mime: "text/plain; charset=utf-8", bytes: include_bytes!("../assets/fonts/OFL.txt") },
+    Asset {
+        name: "fonts/OFL.txt",
+        mime: "text/plain; charset=utf-8",
+        bytes: include_bytes!("../assets/fonts/OFL.txt"),
+    },
 ];
 
-static ETAGS: LazyLock<Vec<String>> =
-    LazyLock::new(|| ASSETS.iter().map(|a| format!("\"{}\"", &hex::encode(Sha256::digest(a.bytes))[..16])).collect());
+static ETAGS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| format!("\"{}\"", &hex::encode(Sha256::digest(a.bytes))[..16]))
+        .collect()
+});
 
 /// A short hash over all assets, appended to their URLs (`?v=…`) so that a new release
 /// replaces cached copies while unchanged ones stay cached for a year.
@@ -51,12 +67,30 @@ async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     };
     let etag = &ETAGS[i];
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    let etag_header = (header::ETAG, HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"0\"")));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    let etag_header = (
+        header::ETAG,
+        HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+    );
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
         return (StatusCode::NOT_MODIFIED, [cache, etag_header]).into_response();
     }
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(asset.mime)), cache, etag_header], asset.bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(asset.mime)),
+            cache,
+            etag_header,
+        ],
+        asset.bytes,
+    )
+        .into_response()
 }
 
 pub fn router() -> Router<AppState> {

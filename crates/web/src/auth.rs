@@ -68,9 +68,17 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value with the project's defaults (HttpOnly, Path=/, SameSite).
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, same_site: &str, secure: bool) -> HeaderValue {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    same_site: &str,
+    secure: bool,
+) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let v = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}");
+    let v = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
+    );
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -94,13 +102,24 @@ fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
 
 async fn principal_of(state: &AppState, account: accounts::Account) -> Result<Principal, AppError> {
     let grants = accounts::grants(&state.db, account.id).await?;
-    Ok(Principal { account_id: account.id, username: account.username, display_name: account.display_name, grants })
+    Ok(Principal {
+        account_id: account.id,
+        username: account.username,
+        display_name: account.display_name,
+        grants,
+    })
 }
 
 /// Middleware: resolves the caller and hands out the CSRF cookie to anonymous visitors.
-pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn identify(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let headers = req.headers();
-    let lang = cookie(headers, LANG_COOKIE).and_then(|l| Lang::parse(&l)).unwrap_or_default();
+    let lang = cookie(headers, LANG_COOKIE)
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default();
     let ip = client_ip(&req, state.config.trust_proxy);
     let is_api = req.uri().path().starts_with("/api/");
     let mut principal = None;
@@ -133,12 +152,24 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let anon_csrf = cookie(req.headers(), CSRF_COOKIE);
     let new_csrf_cookie = csrf.is_none() && anon_csrf.is_none() && !is_api;
     let csrf = csrf.or(anon_csrf).unwrap_or_else(random_token);
-    req.extensions_mut().insert(Caller { principal, session_token, csrf: csrf.clone(), lang, ip });
+    req.extensions_mut().insert(Caller {
+        principal,
+        session_token,
+        csrf: csrf.clone(),
+        lang,
+        ip,
+    });
     let mut resp = next.run(req).await;
     if new_csrf_cookie {
         resp.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &csrf, 60 * 60 * 24 * 365, "Strict", state.config.behind_tls),
+            set_cookie(
+                CSRF_COOKIE,
+                &csrf,
+                60 * 60 * 24 * 365,
+                "Strict",
+                state.config.behind_tls,
+            ),
         );
     }
     Ok(resp)

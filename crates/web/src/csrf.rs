@@ -15,8 +15,13 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
 
-fn field<'a>(pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>) -> Option<String> {
-    pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned())
+fn field<'a>(
+    pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+) -> Option<String> {
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned())
 }
 
 fn forbidden(caller: Option<&Caller>) -> Response {
@@ -26,7 +31,11 @@ fn forbidden(caller: Option<&Caller>) -> Response {
     } else {
         "The form's security token is missing or stale. Reload the page and try again."
     };
-    (axum::http::StatusCode::FORBIDDEN, AppError::BadRequest("csrf_failed", msg.into()).message(vi)).into_response()
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        AppError::BadRequest("csrf_failed", msg.into()).message(vi),
+    )
+        .into_response()
 }
 
 pub async fn verify(State(_): State<AppState>, req: Request, next: Next) -> Response {
@@ -36,10 +45,20 @@ pub async fn verify(State(_): State<AppState>, req: Request, next: Next) -> Resp
         return next.run(req).await;
     }
     let caller = req.extensions().get::<Caller>().cloned();
-    let Some(caller) = caller else { return forbidden(None) };
+    let Some(caller) = caller else {
+        return forbidden(None);
+    };
     // A browser always sends Origin on cross-site POSTs; if it names another host, refuse.
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or("");
         if origin != "null" && origin_host != host {
             return forbidden(Some(&caller));
@@ -50,7 +69,11 @@ pub async fn verify(State(_): State<AppState>, req: Request, next: Next) -> Resp
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .or_else(|| req.uri().query().and_then(|q| field(form_urlencoded::parse(q.as_bytes()))));
+        .or_else(|| {
+            req.uri()
+                .query()
+                .and_then(|q| field(form_urlencoded::parse(q.as_bytes())))
+        });
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -59,7 +82,11 @@ pub async fn verify(State(_): State<AppState>, req: Request, next: Next) -> Resp
     let req = if supplied.is_none() && is_form {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, crate::BODY_LIMIT).await else {
-            return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload too large").into_response();
+            return (
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload too large",
+            )
+                .into_response();
         };
         supplied = field(form_urlencoded::parse(&bytes));
         Request::from_parts(parts, Body::from(bytes))

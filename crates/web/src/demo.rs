@@ -16,12 +16,32 @@ const LOADED_KEY: &str = "demo_loaded";
 
 /// (name, kind, unit code)
 const ORGANISATIONS: &[(&str, &str, &str)] = &[
-    ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh An Giang", "fatherland_front", "91"),
-    ("Hội Nông dân phường Long Xuyên", "mass_organisation", "30307"),
-    ("Hội Liên hiệp Phụ nữ xã Óc Eo", "mass_organisation", "30688"),
-    ("Đoàn Thanh niên Cộng sản Hồ Chí Minh phường Rạch Giá", "mass_organisation", "30742"),
+    (
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh An Giang",
+        "fatherland_front",
+        "91",
+    ),
+    (
+        "Hội Nông dân phường Long Xuyên",
+        "mass_organisation",
+        "30307",
+    ),
+    (
+        "Hội Liên hiệp Phụ nữ xã Óc Eo",
+        "mass_organisation",
+        "30688",
+    ),
+    (
+        "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường Rạch Giá",
+        "mass_organisation",
+        "30742",
+    ),
     ("Công an xã Tri Tôn", "armed_forces", "30544"),
-    ("Ban Chỉ huy Quân sự phường Châu Đốc", "armed_forces", "30316"),
+    (
+        "Ban Chỉ huy Quân sự phường Châu Đốc",
+        "armed_forces",
+        "30316",
+    ),
     ("Ủy ban nhân dân xã Núi Cấm", "agency", "30538"),
     ("Hợp tác xã Nông nghiệp Mỹ Hoà Hưng", "collective", "30307"),
     ("Công ty TNHH Du lịch Phú Quốc Xanh", "enterprise", "31078"),
@@ -29,12 +49,48 @@ const ORGANISATIONS: &[(&str, &str, &str)] = &[
 
 /// (username, display name, role, unit code, organisation index)
 const ACCOUNTS: &[(&str, &str, Role, &str, Option<usize>)] = &[
-    ("demo.tinh", "Nguyễn Thị Thu Hà (Ban Tuyên giáo và Dân vận Tỉnh ủy)", Role::ProvinceAdmin, "91", None),
-    ("demo.longxuyen", "Trần Văn Phúc (cán bộ dân vận phường Long Xuyên)", Role::UnitOfficer, "30307", None),
-    ("demo.hoinongdan", "Lê Minh Tâm (Hội Nông dân phường Long Xuyên)", Role::Reporter, "30307", Some(1)),
-    ("demo.hoidong", "Phạm Quốc Việt (thành viên Hội đồng thi đua tỉnh)", Role::CouncilMember, "91", None),
-    ("demo.nuicam", "Huỳnh Thị Mai (UBND xã Núi Cấm)", Role::Handler, "30538", Some(6)),
-    ("demo.mttq", "Võ Thanh Sơn (Ủy ban MTTQ tỉnh)", Role::Supervisor, "91", None),
+    (
+        "demo.tinh",
+        "Nguyễn Thị Thu Hà (Ban Tuyên giáo và Dân vận Tỉnh ủy)",
+        Role::ProvinceAdmin,
+        "91",
+        None,
+    ),
+    (
+        "demo.longxuyen",
+        "Trần Văn Phúc (cán bộ dân vận phường Long Xuyên)",
+        Role::UnitOfficer,
+        "30307",
+        None,
+    ),
+    (
+        "demo.hoinongdan",
+        "Lê Minh Tâm (Hội Nông dân phường Long Xuyên)",
+        Role::Reporter,
+        "30307",
+        Some(1),
+    ),
+    (
+        "demo.hoidong",
+        "Phạm Quốc Việt (thành viên Hội đồng thi đua tỉnh)",
+        Role::CouncilMember,
+        "91",
+        None,
+    ),
+    (
+        "demo.nuicam",
+        "Huỳnh Thị Mai (UBND xã Núi Cấm)",
+        Role::Handler,
+        "30538",
+        Some(6),
+    ),
+    (
+        "demo.mttq",
+        "Võ Thanh Sơn (Ủy ban MTTQ tỉnh)",
+        Role::Supervisor,
+        "91",
+        None,
+    ),
 ];
 
 /// A demo account and its freshly generated password.
@@ -47,7 +103,10 @@ pub struct DemoAccount {
 /// Loads the demo once, then (re)sets the demo accounts' passwords; returns them.
 pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     let actor = Actor::system("demo");
-    if danvan_storage::settings::get(&state.db, LOADED_KEY).await?.is_none() {
+    if danvan_storage::settings::get(&state.db, LOADED_KEY)
+        .await?
+        .is_none()
+    {
         let mut org_ids = Vec::new();
         for (name, kind, code) in ORGANISATIONS {
             let unit = crate::service::resolve_unit(state, "unit_code", code)?;
@@ -61,7 +120,9 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
                     entity_type: "organisation",
                     entity_id: org.id.to_string(),
                     before: None,
-                    after: Some(json!({"name": org.name, "kind": org.kind, "unit_id": org.unit_id})),
+                    after: Some(
+                        json!({"name": org.name, "kind": org.kind, "unit_id": org.unit_id}),
+                    ),
                 },
             )
             .await?;
@@ -97,12 +158,26 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         audit::append(
             &mut tx,
             &actor,
-            Change { action: "account.password_reset", entity_type: "account", entity_id: account.id.to_string(), before: None, after: None },
+            Change {
+                action: "account.password_reset",
+                entity_type: "account",
+                entity_id: account.id.to_string(),
+                before: None,
+                after: None,
+            },
         )
         .await?;
         tx.commit().await?;
-        let role = accounts::grants(&state.db, account.id).await?.first().map(|g| g.role).unwrap_or(Role::Supervisor);
-        out.push(DemoAccount { role, username: account.username, password: pw });
+        let role = accounts::grants(&state.db, account.id)
+            .await?
+            .first()
+            .map(|g| g.role)
+            .unwrap_or(Role::Supervisor);
+        out.push(DemoAccount {
+            role,
+            username: account.username,
+            password: pw,
+        });
     }
     Ok(out)
 }

@@ -42,6 +42,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest("unsupported_media_type", _) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -66,24 +67,45 @@ impl AppError {
     pub fn message(&self, vi: bool) -> String {
         let pick = |a: &str, b: &str| if vi { a.to_string() } else { b.to_string() };
         match self {
-            AppError::Invalid(i) => i
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", e.field, if vi { &e.message_vi } else { &e.message_en }))
-                .collect::<Vec<_>>()
-                .join("; "),
+            AppError::Invalid(i) => {
+                i.0.iter()
+                    .map(|e| {
+                        format!(
+                            "{}: {}",
+                            e.field,
+                            if vi { &e.message_vi } else { &e.message_en }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
             AppError::Unauthenticated => pick("Cần đăng nhập.", "Sign-in required."),
             AppError::BadCredentials => pick(
                 "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khoá.",
                 "Wrong user name or password, or the account is temporarily locked.",
             ),
-            AppError::Forbidden => pick("Bạn không có quyền thực hiện việc này.", "You are not allowed to do this."),
+            AppError::Forbidden => pick(
+                "Bạn không có quyền thực hiện việc này.",
+                "You are not allowed to do this.",
+            ),
             AppError::NotFound => pick("Không tìm thấy.", "Not found."),
-            AppError::Conflict("username_taken") => pick("Tên đăng nhập đã có người dùng.", "That user name is taken."),
-            AppError::Conflict(code) => pick(&format!("Xung đột dữ liệu ({code})."), &format!("Conflict ({code}).")),
-            AppError::RateLimited => pick("Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.", "Too many requests; try again in a few minutes."),
+            AppError::Conflict("username_taken") => pick(
+                "Tên đăng nhập đã có người dùng.",
+                "That user name is taken.",
+            ),
+            AppError::Conflict(code) => pick(
+                &format!("Xung đột dữ liệu ({code})."),
+                &format!("Conflict ({code})."),
+            ),
+            AppError::RateLimited => pick(
+                "Quá nhiều yêu cầu, vui lòng thử lại sau ít phút.",
+                "Too many requests; try again in a few minutes.",
+            ),
             AppError::BadRequest(_, m) => m.clone(),
-            AppError::Internal(_) => pick("Lỗi hệ thống, vui lòng thử lại.", "Internal error; please try again."),
+            AppError::Internal(_) => pick(
+                "Lỗi hệ thống, vui lòng thử lại.",
+                "Internal error; please try again.",
+            ),
         }
     }
 
@@ -149,17 +171,30 @@ pub struct FieldProblem {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let fields = match &self {
-            AppError::Invalid(i) => i
-                .0
-                .iter()
-                .map(|e| FieldProblem { field: e.field.to_string(), code: e.code.to_string(), message: e.message_en.clone() })
-                .collect(),
+            AppError::Invalid(i) => {
+                i.0.iter()
+                    .map(|e| FieldProblem {
+                        field: e.field.to_string(),
+                        code: e.code.to_string(),
+                        message: e.message_en.clone(),
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         };
-        let body = ErrorBody { error: ErrorDetail { code: self.code().to_string(), message: self.message(false), fields } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message: self.message(false),
+                fields,
+            },
+        };
         let mut resp = (self.status(), Json(body)).into_response();
         if matches!(self, AppError::Unauthenticated) {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         resp
     }
@@ -230,14 +265,24 @@ pub async fn api_error_shape(req: Request, next: Next) -> Response {
     }
     let (code, message) = match status {
         StatusCode::NOT_FOUND => ("not_found", "No such resource."),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed on this resource."),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "Method not allowed on this resource.")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large."),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "The request took too long."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Unsupported content type."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "Unsupported content type.")
+        }
         s if s.is_server_error() => ("internal", "Internal error."),
         _ => ("bad_request", "Bad request."),
     };
-    let body = ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), fields: Vec::new() } };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            fields: Vec::new(),
+        },
+    };
     let mut out = (status, Json(body)).into_response();
     for (k, v) in resp.headers() {
         if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {

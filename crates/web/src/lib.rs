@@ -42,18 +42,35 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(assets::router())
         .merge(metrics::router());
-    app.layer(axum::middleware::from_fn_with_state(state.clone(), csrf::verify))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
-        .layer(axum::middleware::from_fn(error::api_error_shape))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(TraceLayer::new_for_http())
-        .layer(CatchPanicLayer::new())
-        .with_state(state)
+    // Listed from the innermost layer out: the error shape, security headers and metrics
+    // wrap the body limit and timeout, so their answers are shaped, guarded and counted too.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        csrf::verify,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::identify,
+    ))
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+    .layer(TimeoutLayer::with_status_code(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(30),
+    ))
+    .layer(axum::middleware::from_fn(error::api_error_shape))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        security::headers,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::track,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(TraceLayer::new_for_http())
+    .layer(CatchPanicLayer::new())
+    .with_state(state)
 }
 
 /// Serves until `shutdown` resolves; requests in flight finish first.
@@ -63,7 +80,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Now, as stored (microsecond precision).

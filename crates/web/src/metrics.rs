@@ -49,15 +49,42 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("danvan");
         let requests = Family::<RequestLabels, Counter>::default();
-        let durations = Family::<RouteLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
-        let (accounts, jobs_pending, jobs_failed, uptime) = (Gauge::default(), Gauge::default(), Gauge::default(), Gauge::default());
+        let durations = Family::<RouteLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        let (accounts, jobs_pending, jobs_failed, uptime) = (
+            Gauge::default(),
+            Gauge::default(),
+            Gauge::default(),
+            Gauge::default(),
+        );
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        registry.register("http_request_duration_seconds", "HTTP request latency", durations.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            durations.clone(),
+        );
         registry.register("accounts", "Accounts in the database", accounts.clone());
-        registry.register("jobs_pending", "Background jobs not finished", jobs_pending.clone());
-        registry.register("jobs_failed", "Background jobs that gave up", jobs_failed.clone());
+        registry.register(
+            "jobs_pending",
+            "Background jobs not finished",
+            jobs_pending.clone(),
+        );
+        registry.register(
+            "jobs_failed",
+            "Background jobs that gave up",
+            jobs_failed.clone(),
+        );
         registry.register("uptime_seconds", "Seconds since start", uptime.clone());
-        Self { registry, requests, durations, accounts, jobs_pending, jobs_failed, uptime }
+        Self {
+            registry,
+            requests,
+            durations,
+            accounts,
+            jobs_pending,
+            jobs_failed,
+            uptime,
+        }
     }
 }
 
@@ -71,7 +98,13 @@ fn route_label(path: &str, status: StatusCode) -> String {
         return "/static".into();
     }
     path.split('/')
-        .map(|s| if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { ":id" } else { s })
+        .map(|s| {
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+                ":id"
+            } else {
+                s
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -85,9 +118,17 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     state
         .metrics
         .requests
-        .get_or_create(&RequestLabels { method, route: route.clone(), status: resp.status().as_u16() })
+        .get_or_create(&RequestLabels {
+            method,
+            route: route.clone(),
+            status: resp.status().as_u16(),
+        })
         .inc();
-    state.metrics.durations.get_or_create(&RouteLabels { route }).observe(start.elapsed().as_secs_f64());
+    state
+        .metrics
+        .durations
+        .get_or_create(&RouteLabels { route })
+        .observe(start.elapsed().as_secs_f64());
     resp
 }
 
@@ -105,7 +146,14 @@ async fn scrape(State(state): State<AppState>) -> Response {
     if encode(&mut out, &m.registry).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
 }
 
 pub fn router() -> Router<AppState> {
@@ -118,8 +166,14 @@ mod tests {
 
     #[test]
     fn routes_are_bounded() {
-        assert_eq!(route_label("/api/v1/organisations/42", StatusCode::OK), "/api/v1/organisations/:id");
+        assert_eq!(
+            route_label("/api/v1/organisations/42", StatusCode::OK),
+            "/api/v1/organisations/:id"
+        );
         assert_eq!(route_label("/static/app.css", StatusCode::OK), "/static");
-        assert_eq!(route_label("/anything/at/all", StatusCode::NOT_FOUND), "unmatched");
+        assert_eq!(
+            route_label("/anything/at/all", StatusCode::NOT_FOUND),
+            "unmatched"
+        );
     }
 }

@@ -33,13 +33,18 @@ pub struct AuditPage {
 /// Browse the audit trail, newest first (province administrator).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<ApiJson<AuditPage>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<ApiJson<AuditPage>, AppError> {
     let p = caller.require()?;
     authorize(p, Action::ViewAudit, None, &state.tree())?;
     let filter = crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
     let per_page = i64::from(q.per_page.unwrap_or(50).clamp(1, 500));
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 1_000_000));
-    let (entries, total) = danvan_storage::audit::list(&state.db, &filter, per_page, (page - 1) * per_page).await?;
+    let (entries, total) =
+        danvan_storage::audit::list(&state.db, &filter, per_page, (page - 1) * per_page).await?;
     Ok(ApiJson(AuditPage { total, entries }))
 }
 
@@ -54,7 +59,10 @@ pub struct VerifyOut {
 /// Walk the hash chain and report whether it is intact.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = VerifyOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn verify(State(state): State<AppState>, caller: Caller) -> Result<ApiJson<VerifyOut>, AppError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<ApiJson<VerifyOut>, AppError> {
     let p = caller.require()?;
     authorize(p, Action::ViewAudit, None, &state.tree())?;
     let Verification { entries, broken_at } = danvan_storage::audit::verify(&state.db).await?;

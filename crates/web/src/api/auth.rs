@@ -24,7 +24,11 @@ pub struct TokenResponse {
 /// Exchange a user name and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn issue_token(State(state): State<AppState>, caller: Caller, ApiJson(req): ApiJson<TokenRequest>) -> Result<ApiJson<TokenResponse>, AppError> {
+pub async fn issue_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<ApiJson<TokenResponse>, AppError> {
     let account = service::auth::sign_in(&state, &req.username, &req.password, caller.ip).await?;
     let (token, expires_at) = service::auth::issue_token(&state, &account).await?;
     Ok(ApiJson(TokenResponse { token, expires_at }))
@@ -33,7 +37,11 @@ pub async fn issue_token(State(state): State<AppState>, caller: Caller, ApiJson(
 /// Revoke the bearer token that authenticates this request.
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     caller.require()?;
     let token = headers
         .get(header::AUTHORIZATION)
@@ -93,8 +101,13 @@ pub struct PasswordChange {
 /// Change the caller's password; their page sessions end.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn change_password(State(state): State<AppState>, caller: Caller, ApiJson(req): ApiJson<PasswordChange>) -> Result<StatusCode, AppError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
     let p = caller.require()?;
-    service::auth::change_password(&state, p, &req.current_password, &req.new_password, None).await?;
+    service::auth::change_password(&state, p, &req.current_password, &req.new_password, None)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

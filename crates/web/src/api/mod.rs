@@ -18,14 +18,23 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi_json))
-        .route("/api/v1/auth/token", post(auth::issue_token).delete(auth::revoke_token))
+        .route(
+            "/api/v1/auth/token",
+            post(auth::issue_token).delete(auth::revoke_token),
+        )
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/me/password", post(auth::change_password))
         .route("/api/v1/units", get(units::list))
         .route("/api/v1/units/{code}", get(units::show))
-        .route("/api/v1/organisations", get(organisations::list).post(organisations::create))
+        .route(
+            "/api/v1/organisations",
+            get(organisations::list).post(organisations::create),
+        )
         .route("/api/v1/organisations/{id}", get(organisations::show))
-        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route(
+            "/api/v1/accounts",
+            get(accounts::list).post(accounts::create),
+        )
         .route("/api/v1/accounts/{id}/disable", post(accounts::disable))
         .route("/api/v1/accounts/{id}/enable", post(accounts::enable))
         .route("/api/v1/audit", get(audit::list))
@@ -37,7 +46,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }

@@ -32,7 +32,10 @@ fn out(state: &AppState, o: danvan_storage::organisations::Organisation) -> Orga
 /// Organisations in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
     responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<ApiJson<Vec<OrganisationOut>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<ApiJson<Vec<OrganisationOut>>, AppError> {
     let p = caller.require()?;
     let orgs = service::organisations::list(&state, p).await?;
     Ok(ApiJson(orgs.into_iter().map(|o| out(&state, o)).collect()))
@@ -41,7 +44,11 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<ApiJs
 /// Add an organisation to a unit in the caller's scope.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])), request_body = NewOrganisation,
     responses((status = 201, body = OrganisationOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(req): ApiJson<NewOrganisation>) -> Result<(StatusCode, ApiJson<OrganisationOut>), AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<NewOrganisation>,
+) -> Result<(StatusCode, ApiJson<OrganisationOut>), AppError> {
     let p = caller.require()?;
     let org = service::organisations::create(&state, p, &req).await?;
     Ok((StatusCode::CREATED, ApiJson(out(&state, org))))
@@ -50,7 +57,11 @@ pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(req):
 /// One organisation, if it is in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn show(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<ApiJson<OrganisationOut>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<OrganisationOut>, AppError> {
     let p = caller.require()?;
     let org = service::organisations::get(&state, p, id).await?;
     Ok(ApiJson(out(&state, org)))

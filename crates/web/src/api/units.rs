@@ -44,7 +44,10 @@ fn out(tree: &danvan_domain::UnitTree, u: &danvan_domain::unit::Unit) -> UnitOut
         code: u.code.clone(),
         name: u.name.clone(),
         level: u.level.code().to_string(),
-        parent_code: u.parent_id.and_then(|p| tree.get(p)).map(|p| p.code.clone()),
+        parent_code: u
+            .parent_id
+            .and_then(|p| tree.get(p))
+            .map(|p| p.code.clone()),
         valid_from: u.valid_from,
         valid_to: u.valid_to,
     }
@@ -53,7 +56,10 @@ fn out(tree: &danvan_domain::UnitTree, u: &danvan_domain::unit::Unit) -> UnitOut
 /// Units as they stood on a date: the children of `parent`, or the provinces.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitsQuery),
     responses((status = 200, body = [UnitOut]), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<UnitsQuery>) -> Result<ApiJson<Vec<UnitOut>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<UnitsQuery>,
+) -> Result<ApiJson<Vec<UnitOut>>, AppError> {
     let at = parse_at(q.at.as_deref())?;
     let tree = state.tree();
     let units = match q.parent.as_deref().filter(|s| !s.is_empty()) {
@@ -62,7 +68,10 @@ pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<UnitsQuer
             tree.children_at(parent.id, at)
         }
         None => {
-            let mut v: Vec<_> = tree.iter().filter(|u| u.parent_id.is_none() && u.valid_at(at)).collect();
+            let mut v: Vec<_> = tree
+                .iter()
+                .filter(|u| u.parent_id.is_none() && u.valid_at(at))
+                .collect();
             v.sort_by(|a, b| a.code.cmp(&b.code));
             v
         }
@@ -79,9 +88,20 @@ pub struct AtQuery {
 /// One unit as it stood on a date, with its successors.
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units", params(("code" = String, Path), AtQuery),
     responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn show(State(state): State<AppState>, ApiPath(code): ApiPath<String>, ApiQuery(q): ApiQuery<AtQuery>) -> Result<ApiJson<UnitDetail>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<AtQuery>,
+) -> Result<ApiJson<UnitDetail>, AppError> {
     let at = parse_at(q.at.as_deref())?;
     let tree = state.tree();
     let u = tree.by_code_at(&code, at).ok_or(AppError::NotFound)?;
-    Ok(ApiJson(UnitDetail { unit: out(&tree, u), successors: tree.successors_of(u.id).into_iter().map(|s| out(&tree, s)).collect() }))
+    Ok(ApiJson(UnitDetail {
+        unit: out(&tree, u),
+        successors: tree
+            .successors_of(u.id)
+            .into_iter()
+            .map(|s| out(&tree, s))
+            .collect(),
+    }))
 }

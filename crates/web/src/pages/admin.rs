@@ -37,7 +37,12 @@ struct AccountsPage {
     new_password: Option<String>,
 }
 
-async fn accounts_page(state: &AppState, caller: &Caller, notice: Option<String>, new_password: Option<String>) -> Result<AccountsPage, AppError> {
+async fn accounts_page(
+    state: &AppState,
+    caller: &Caller,
+    notice: Option<String>,
+    new_password: Option<String>,
+) -> Result<AccountsPage, AppError> {
     let who = caller.require()?;
     let list = service::accounts::list(state, who).await?;
     let tree = state.tree();
@@ -47,7 +52,10 @@ async fn accounts_page(state: &AppState, caller: &Caller, notice: Option<String>
         .into_iter()
         .map(|(a, grants)| AccountRow {
             id: a.id,
-            grants: grants.iter().map(|g| format!("{} — {}", f.role_label(g.role), tree.path_name(g.unit_id))).collect(),
+            grants: grants
+                .iter()
+                .map(|g| format!("{} — {}", f.role_label(g.role), tree.path_name(g.unit_id)))
+                .collect(),
             disabled: a.is_disabled,
             locked: a.is_locked(now),
             is_demo: a.is_demo,
@@ -56,7 +64,12 @@ async fn accounts_page(state: &AppState, caller: &Caller, notice: Option<String>
             display_name: a.display_name,
         })
         .collect();
-    Ok(AccountsPage { f, rows, notice, new_password })
+    Ok(AccountsPage {
+        f,
+        rows,
+        notice,
+        new_password,
+    })
 }
 
 pub async fn accounts(State(state): State<AppState>, caller: Caller) -> Response {
@@ -92,17 +105,49 @@ pub struct AccountForm {
     organisation_id: String,
 }
 
-async fn new_account_page(state: &AppState, caller: &Caller, form: AccountForm, errors: Vec<(String, String)>) -> Result<NewAccountPage, AppError> {
+async fn new_account_page(
+    state: &AppState,
+    caller: &Caller,
+    form: AccountForm,
+    errors: Vec<(String, String)>,
+) -> Result<NewAccountPage, AppError> {
     let who = caller.require()?;
     authorize(who, Action::ManageAccounts, None, &state.tree())?;
     let tree = state.tree();
     let orgs = service::organisations::list(state, who)
         .await?
         .into_iter()
-        .map(|o| (o.id, format!("{} — {}", o.name, tree.get(o.unit_id).map(|u| u.name.as_str()).unwrap_or(""))))
+        .map(|o| {
+            (
+                o.id,
+                format!(
+                    "{} — {}",
+                    o.name,
+                    tree.get(o.unit_id).map(|u| u.name.as_str()).unwrap_or("")
+                ),
+            )
+        })
         .collect();
-    let roles = Role::ALL.into_iter().map(|r| (r.code(), if caller.lang == Lang::Vi { r.label_vi() } else { r.label_en() })).collect();
-    Ok(NewAccountPage { f: Frame::new(state, caller, "/quan-tri/tai-khoan", "accounts.new"), form, roles, orgs, errors })
+    let roles = Role::ALL
+        .into_iter()
+        .map(|r| {
+            (
+                r.code(),
+                if caller.lang == Lang::Vi {
+                    r.label_vi()
+                } else {
+                    r.label_en()
+                },
+            )
+        })
+        .collect();
+    Ok(NewAccountPage {
+        f: Frame::new(state, caller, "/quan-tri/tai-khoan", "accounts.new"),
+        form,
+        roles,
+        orgs,
+        errors,
+    })
 }
 
 pub async fn new_account_form(State(state): State<AppState>, caller: Caller) -> Response {
@@ -112,7 +157,11 @@ pub async fn new_account_form(State(state): State<AppState>, caller: Caller) -> 
     }
 }
 
-pub async fn create_account(State(state): State<AppState>, caller: Caller, Form(form): Form<AccountForm>) -> Response {
+pub async fn create_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<AccountForm>,
+) -> Response {
     let path = "/quan-tri/tai-khoan/moi";
     let who = match caller.require() {
         Ok(p) => p.clone(),
@@ -122,7 +171,14 @@ pub async fn create_account(State(state): State<AppState>, caller: Caller, Form(
         "" => None,
         s => match s.parse() {
             Ok(id) => Some(id),
-            Err(_) => return super::error_page(&state, &caller, path, AppError::BadRequest("invalid_form", "organisation_id".into())),
+            Err(_) => {
+                return super::error_page(
+                    &state,
+                    &caller,
+                    path,
+                    AppError::BadRequest("invalid_form", "organisation_id".into()),
+                );
+            }
         },
     };
     let input = NewAccount {
@@ -135,7 +191,11 @@ pub async fn create_account(State(state): State<AppState>, caller: Caller, Form(
     };
     match service::accounts::create(&state, &who, &input).await {
         Ok((account, password)) => {
-            let notice = format!("{} {}", i18n::t(caller.lang, "accounts.created"), account.username);
+            let notice = format!(
+                "{} {}",
+                i18n::t(caller.lang, "accounts.created"),
+                account.username
+            );
             match accounts_page(&state, &caller, Some(notice), password).await {
                 Ok(p) => (StatusCode::CREATED, render(p)).into_response(),
                 Err(e) => super::error_page(&state, &caller, path, e),
@@ -167,11 +227,19 @@ async fn set_disabled(state: AppState, caller: Caller, id: i64, disabled: bool) 
     }
 }
 
-pub async fn disable_account(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Response {
+pub async fn disable_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Response {
     set_disabled(state, caller, id, true).await
 }
 
-pub async fn enable_account(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Response {
+pub async fn enable_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Response {
     set_disabled(state, caller, id, false).await
 }
 
@@ -213,7 +281,13 @@ struct AuditPage {
 const AUDIT_PAGE: i64 = 50;
 
 /// Turns the page's query into a storage filter; a bad date is a 422 with its field named.
-pub fn audit_filter(actor: &str, action: &str, entity_type: &str, from: &str, to: &str) -> Result<AuditFilter, AppError> {
+pub fn audit_filter(
+    actor: &str,
+    action: &str,
+    entity_type: &str,
+    from: &str,
+    to: &str,
+) -> Result<AuditFilter, AppError> {
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let date = |field, s: &str| -> Result<_, AppError> {
         match opt(s) {
@@ -231,13 +305,23 @@ pub fn audit_filter(actor: &str, action: &str, entity_type: &str, from: &str, to
     })
 }
 
-async fn audit_page(state: &AppState, caller: &Caller, q: AuditQuery) -> Result<AuditPage, AppError> {
+async fn audit_page(
+    state: &AppState,
+    caller: &Caller,
+    q: AuditQuery,
+) -> Result<AuditPage, AppError> {
     let who = caller.require()?;
     authorize(who, Action::ViewAudit, None, &state.tree())?;
     let filter = audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 100_000));
-    let (entries, total) = danvan_storage::audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
-    let verification = if q.verify.is_some() { Some(danvan_storage::audit::verify(&state.db).await?) } else { None };
+    let (entries, total) =
+        danvan_storage::audit::list(&state.db, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE)
+            .await?;
+    let verification = if q.verify.is_some() {
+        Some(danvan_storage::audit::verify(&state.db).await?)
+    } else {
+        None
+    };
     let url = |p: i64| {
         let query = serde_urlencoded::to_string([
             ("actor", q.actor.as_str()),
@@ -274,7 +358,11 @@ async fn audit_page(state: &AppState, caller: &Caller, q: AuditQuery) -> Result<
     })
 }
 
-pub async fn audit(State(state): State<AppState>, caller: Caller, q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let result = match q {
         Ok(Query(q)) => audit_page(&state, &caller, q).await,
         Err(e) => Err(e.into()),

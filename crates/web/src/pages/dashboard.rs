@@ -50,19 +50,33 @@ async fn build(state: &AppState, caller: &Caller) -> Result<DashboardPage, AppEr
     let mut grants = Vec::new();
     for g in &who.grants {
         let organisation = match g.organisation_id {
-            Some(id) => danvan_storage::organisations::by_id(&state.db, id).await?.map(|o| o.name).unwrap_or_default(),
+            Some(id) => danvan_storage::organisations::by_id(&state.db, id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
             None => String::new(),
         };
-        grants.push(GrantRow { role: f.role_label(g.role).to_string(), scope: tree.path_name(g.unit_id), organisation });
+        grants.push(GrantRow {
+            role: f.role_label(g.role).to_string(),
+            scope: tree.path_name(g.unit_id),
+            organisation,
+        });
     }
     let admin = if authorize(who, Action::ViewAudit, None, &tree).is_ok() {
         let (accounts, disabled, locked) = danvan_storage::accounts::counts(&state.db).await?;
         let organisations = danvan_storage::organisations::count(&state.db).await?;
         let today = chrono::Local::now().date_naive();
-        let communes =
-            tree.iter().filter(|u| u.level == danvan_domain::UnitLevel::Commune && u.valid_at(today)).count();
-        let (entries, _) =
-            danvan_storage::audit::list(&state.db, &danvan_storage::audit::AuditFilter::default(), 8, 0).await?;
+        let communes = tree
+            .iter()
+            .filter(|u| u.level == danvan_domain::UnitLevel::Commune && u.valid_at(today))
+            .count();
+        let (entries, _) = danvan_storage::audit::list(
+            &state.db,
+            &danvan_storage::audit::AuditFilter::default(),
+            8,
+            0,
+        )
+        .await?;
         let recent = entries
             .into_iter()
             .map(|e| RecentRow {
@@ -72,7 +86,14 @@ async fn build(state: &AppState, caller: &Caller) -> Result<DashboardPage, AppEr
                 entity: format!("{} {}", e.entity_type, e.entity_id),
             })
             .collect();
-        Some(AdminStats { accounts, disabled, locked, organisations, communes, recent })
+        Some(AdminStats {
+            accounts,
+            disabled,
+            locked,
+            organisations,
+            communes,
+            recent,
+        })
     } else {
         None
     };
@@ -82,12 +103,23 @@ async fn build(state: &AppState, caller: &Caller) -> Result<DashboardPage, AppEr
             .unwrap_or_default()
             .into_iter()
             .take(20)
-            .map(|o| format!("{} — {}", o.name, tree.get(o.unit_id).map(|u| u.name.as_str()).unwrap_or("")))
+            .map(|o| {
+                format!(
+                    "{} — {}",
+                    o.name,
+                    tree.get(o.unit_id).map(|u| u.name.as_str()).unwrap_or("")
+                )
+            })
             .collect()
     } else {
         Vec::new()
     };
-    Ok(DashboardPage { f, grants, admin, orgs })
+    Ok(DashboardPage {
+        f,
+        grants,
+        admin,
+        orgs,
+    })
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Response {

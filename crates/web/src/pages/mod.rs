@@ -31,13 +31,28 @@ pub fn router() -> Router<AppState> {
         .route("/ngon-ngu/{lang}", get(public::switch_language))
         .route("/dang-nhap", get(session::login_form).post(session::login))
         .route("/dang-xuat", post(session::logout))
-        .route("/tai-khoan/mat-khau", get(session::password_form).post(session::change_password))
+        .route(
+            "/tai-khoan/mat-khau",
+            get(session::password_form).post(session::change_password),
+        )
         .route("/bang-dieu-khien", get(dashboard::show))
-        .route("/to-chuc", get(organisations::list).post(organisations::create))
+        .route(
+            "/to-chuc",
+            get(organisations::list).post(organisations::create),
+        )
         .route("/quan-tri/tai-khoan", get(admin::accounts))
-        .route("/quan-tri/tai-khoan/moi", get(admin::new_account_form).post(admin::create_account))
-        .route("/quan-tri/tai-khoan/{id}/vo-hieu", post(admin::disable_account))
-        .route("/quan-tri/tai-khoan/{id}/kich-hoat", post(admin::enable_account))
+        .route(
+            "/quan-tri/tai-khoan/moi",
+            get(admin::new_account_form).post(admin::create_account),
+        )
+        .route(
+            "/quan-tri/tai-khoan/{id}/vo-hieu",
+            post(admin::disable_account),
+        )
+        .route(
+            "/quan-tri/tai-khoan/{id}/kich-hoat",
+            post(admin::enable_account),
+        )
         .route("/quan-tri/nhat-ky", get(admin::audit))
         .route("/healthz", get(public::healthz))
         .fallback(public::not_found)
@@ -62,8 +77,12 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(state: &AppState, caller: &Caller, path: &str, title_key: &str) -> Self {
-        let mut items: Vec<(&'static str, &'static str)> =
-            vec![("/", "nav.home"), ("/mo-hinh", "nav.showcase"), ("/kien-nghi", "nav.petitions"), ("/don-vi", "nav.units")];
+        let mut items: Vec<(&'static str, &'static str)> = vec![
+            ("/", "nav.home"),
+            ("/mo-hinh", "nav.showcase"),
+            ("/kien-nghi", "nav.petitions"),
+            ("/don-vi", "nav.units"),
+        ];
         if let Some(p) = &caller.principal {
             let tree = state.tree();
             items.push(("/bang-dieu-khien", "nav.dashboard"));
@@ -79,7 +98,11 @@ impl Frame {
         }
         let nav = items
             .into_iter()
-            .map(|(href, key)| NavItem { href, key, current: href == path || (href != "/" && path.starts_with(href)) })
+            .map(|(href, key)| NavItem {
+                href,
+                key,
+                current: href == path || (href != "/" && path.starts_with(href)),
+            })
             .collect();
         Self {
             lang: caller.lang,
@@ -105,7 +128,8 @@ impl Frame {
     }
 
     pub fn path_encoded(&self) -> String {
-        percent_encoding::utf8_percent_encode(&self.path, percent_encoding::NON_ALPHANUMERIC).to_string()
+        percent_encoding::utf8_percent_encode(&self.path, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
     }
 
     pub fn role_label(&self, role: Role) -> &'static str {
@@ -157,7 +181,16 @@ pub fn field_errors(err: &AppError, vi: bool) -> Vec<(String, String)> {
     match err {
         AppError::Invalid(Invalid(list)) => list
             .iter()
-            .map(|e| (e.field.to_string(), if vi { e.message_vi.clone() } else { e.message_en.clone() }))
+            .map(|e| {
+                (
+                    e.field.to_string(),
+                    if vi {
+                        e.message_vi.clone()
+                    } else {
+                        e.message_en.clone()
+                    },
+                )
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -165,12 +198,19 @@ pub fn field_errors(err: &AppError, vi: bool) -> Vec<(String, String)> {
 
 /// Finds the error of one field (templates call it through `self.err`).
 pub fn find_err<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a str> {
-    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
 }
 
 /// Only local paths are accepted as a redirect target after sign-in.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/bang-dieu-khien" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/bang-dieu-khien"
+    }
 }
 
 /// Display date-time in Vietnam's time zone (UTC+7): dd/mm/yyyy HH:MM.

@@ -45,14 +45,32 @@ async fn page(
     let orgs = service::organisations::list(state, who).await?;
     let label = |k: &str| {
         OrganisationKind::parse(k)
-            .map(|k| if caller.lang == Lang::Vi { k.label_vi() } else { k.label_en() })
+            .map(|k| {
+                if caller.lang == Lang::Vi {
+                    k.label_vi()
+                } else {
+                    k.label_en()
+                }
+            })
             .unwrap_or("")
             .to_string()
     };
-    let rows = orgs.iter().map(|o| (o.name.clone(), label(&o.kind), tree.path_name(o.unit_id))).collect();
+    let rows = orgs
+        .iter()
+        .map(|o| (o.name.clone(), label(&o.kind), tree.path_name(o.unit_id)))
+        .collect();
     let kinds = OrganisationKind::ALL
         .into_iter()
-        .map(|k| (k.code(), if caller.lang == Lang::Vi { k.label_vi() } else { k.label_en() }))
+        .map(|k| {
+            (
+                k.code(),
+                if caller.lang == Lang::Vi {
+                    k.label_vi()
+                } else {
+                    k.label_en()
+                },
+            )
+        })
         .collect();
     Ok(OrganisationsPage {
         f: Frame::new(state, caller, "/to-chuc", "orgs.title"),
@@ -72,16 +90,31 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Response {
     }
 }
 
-pub async fn create(State(state): State<AppState>, caller: Caller, Form(form): Form<NewOrganisation>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<NewOrganisation>,
+) -> Response {
     let who = match caller.require() {
         Ok(p) => p.clone(),
         Err(e) => return super::error_page(&state, &caller, "/to-chuc", e),
     };
-    let (form, errors, notice, status) = match service::organisations::create(&state, &who, &form).await {
-        Ok(_) => (NewOrganisation::default(), vec![], Some(crate::i18n::t(caller.lang, "orgs.created").to_string()), StatusCode::OK),
-        Err(e @ AppError::Invalid(_)) => (form, field_errors(&e, caller.vi()), None, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(e) => return super::error_page(&state, &caller, "/to-chuc", e),
-    };
+    let (form, errors, notice, status) =
+        match service::organisations::create(&state, &who, &form).await {
+            Ok(_) => (
+                NewOrganisation::default(),
+                vec![],
+                Some(crate::i18n::t(caller.lang, "orgs.created").to_string()),
+                StatusCode::OK,
+            ),
+            Err(e @ AppError::Invalid(_)) => (
+                form,
+                field_errors(&e, caller.vi()),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(e) => return super::error_page(&state, &caller, "/to-chuc", e),
+        };
     match page(&state, &caller, form, errors, notice).await {
         Ok(p) => (status, render(p)).into_response(),
         Err(e) => super::error_page(&state, &caller, "/to-chuc", e),

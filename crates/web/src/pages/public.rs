@@ -32,7 +32,13 @@ pub async fn home(State(state): State<AppState>, caller: Caller) -> Response {
     })
 }
 
-fn message(state: &AppState, caller: &Caller, path: &str, title_key: &str, body_key: &str) -> Response {
+fn message(
+    state: &AppState,
+    caller: &Caller,
+    path: &str,
+    title_key: &str,
+    body_key: &str,
+) -> Response {
     render(MessagePage {
         f: Frame::new(state, caller, path, title_key),
         heading: i18n::t(caller.lang, title_key).to_string(),
@@ -42,15 +48,36 @@ fn message(state: &AppState, caller: &Caller, path: &str, title_key: &str, body_
 }
 
 pub async fn showcase(State(state): State<AppState>, caller: Caller) -> Response {
-    message(&state, &caller, "/mo-hinh", "showcase.title", "showcase.empty")
+    message(
+        &state,
+        &caller,
+        "/mo-hinh",
+        "showcase.title",
+        "showcase.empty",
+    )
 }
 
 pub async fn petitions(State(state): State<AppState>, caller: Caller) -> Response {
-    message(&state, &caller, "/kien-nghi", "petitions.title", "petitions.text")
+    message(
+        &state,
+        &caller,
+        "/kien-nghi",
+        "petitions.title",
+        "petitions.text",
+    )
 }
 
-pub async fn not_found(State(state): State<AppState>, caller: Caller, uri: axum::http::Uri) -> Response {
-    super::error_page(&state, &caller, uri.path(), crate::error::AppError::NotFound)
+pub async fn not_found(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: axum::http::Uri,
+) -> Response {
+    super::error_page(
+        &state,
+        &caller,
+        uri.path(),
+        crate::error::AppError::NotFound,
+    )
 }
 
 #[derive(Deserialize)]
@@ -59,21 +86,39 @@ pub struct NextQuery {
 }
 
 /// Sets the language cookie and returns to the page the visitor came from.
-pub async fn switch_language(State(state): State<AppState>, Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = Lang::parse(&lang).unwrap_or_default();
     let next = super::safe_next(q.next.as_deref().unwrap_or("/"));
     let mut resp = Redirect::to(next).into_response();
-    resp.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365, "Lax", state.config.behind_tls));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            LANG_COOKIE,
+            lang.code(),
+            60 * 60 * 24 * 365,
+            "Lax",
+            state.config.behind_tls,
+        ),
+    );
     resp
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => Json(json!({"status": "ok", "database": state.db.backend().name()})).into_response(),
+        Ok(()) => {
+            Json(json!({"status": "ok", "database": state.db.backend().name()})).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+                .into_response()
         }
     }
 }
@@ -104,19 +149,29 @@ pub struct UnitsQuery {
 }
 
 /// The unit tree as it stood on a date: provinces at the top, then their subunits.
-pub async fn units(State(state): State<AppState>, caller: Caller, Query(q): Query<UnitsQuery>) -> Response {
+pub async fn units(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<UnitsQuery>,
+) -> Response {
     let today = chrono::Local::now().date_naive();
-    let at = q
-        .at
+    let at =
+        q.at.as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .unwrap_or(today);
+    let tree = state.tree();
+    let parent = q
+        .parent
         .as_deref()
         .filter(|s| !s.is_empty())
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .unwrap_or(today);
-    let tree = state.tree();
-    let parent = q.parent.as_deref().filter(|s| !s.is_empty()).and_then(|code| tree.by_code_at(code, at));
+        .and_then(|code| tree.by_code_at(code, at));
     let mut units: Vec<_> = match parent {
         Some(p) => tree.children_at(p.id, at),
-        None => tree.iter().filter(|u| u.parent_id.is_none() && u.valid_at(at)).collect(),
+        None => tree
+            .iter()
+            .filter(|u| u.parent_id.is_none() && u.valid_at(at))
+            .collect(),
     };
     units.sort_by(|a, b| a.code.cmp(&b.code));
     let rows = units
@@ -130,16 +185,26 @@ pub async fn units(State(state): State<AppState>, caller: Caller, Query(q): Quer
                 danvan_domain::UnitLevel::Commune => "level.commune",
             },
             has_children: !tree.children_at(u.id, at).is_empty(),
-            successors: tree.successors_of(u.id).iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+            successors: tree
+                .successors_of(u.id)
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     let mut breadcrumbs = Vec::new();
     if let Some(p) = parent {
         let mut chain: Vec<_> = tree.ancestors(p.id).into_iter().rev().collect();
         chain.push(p);
-        breadcrumbs = chain.into_iter().map(|u| (format!("/don-vi?parent={}&at={at}", u.code), u.name.clone())).collect();
+        breadcrumbs = chain
+            .into_iter()
+            .map(|u| (format!("/don-vi?parent={}&at={at}", u.code), u.name.clone()))
+            .collect();
     }
-    let heading = parent.map(|p| p.name.clone()).unwrap_or_else(|| i18n::t(caller.lang, "units.title").to_string());
+    let heading = parent
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| i18n::t(caller.lang, "units.title").to_string());
     render(UnitsPage {
         f: Frame::new(&state, &caller, "/don-vi", "units.title"),
         at: at.format("%Y-%m-%d").to_string(),

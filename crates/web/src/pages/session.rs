@@ -27,12 +27,21 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, caller: Caller, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     let next = safe_next(q.next.as_deref().unwrap_or("")).to_string();
     if caller.principal.is_some() {
         return Redirect::to(&next).into_response();
     }
-    render(LoginPage { f: Frame::new(&state, &caller, "/dang-nhap", "login.title"), error: None, username: String::new(), next })
+    render(LoginPage {
+        f: Frame::new(&state, &caller, "/dang-nhap", "login.title"),
+        error: None,
+        username: String::new(),
+        next,
+    })
 }
 
 #[derive(Deserialize)]
@@ -45,7 +54,11 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login(State(state): State<AppState>, caller: Caller, form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    caller: Caller,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
     let form = match form {
         Ok(Form(f)) => f,
         Err(e) => return super::error_page(&state, &caller, "/dang-nhap", e.into()),
@@ -55,8 +68,16 @@ pub async fn login(State(state): State<AppState>, caller: Caller, form: Result<F
             Ok(token) => {
                 let mut resp = Redirect::to(safe_next(&form.next)).into_response();
                 let max_age = state.config.session_ttl.num_seconds();
-                resp.headers_mut()
-                    .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age, "Lax", state.config.behind_tls));
+                resp.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(
+                        SESSION_COOKIE,
+                        &token,
+                        max_age,
+                        "Lax",
+                        state.config.behind_tls,
+                    ),
+                );
                 resp
             }
             Err(e) => super::error_page(&state, &caller, "/dang-nhap", e),
@@ -82,7 +103,10 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
         return super::error_page(&state, &caller, "/dang-xuat", e.into());
     }
     let mut resp = Redirect::to("/").into_response();
-    resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, "Lax", state.config.behind_tls));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, "Lax", state.config.behind_tls),
+    );
     resp
 }
 
@@ -104,7 +128,11 @@ pub async fn password_form(State(state): State<AppState>, caller: Caller) -> Res
     if let Err(e) = caller.require() {
         return super::error_page(&state, &caller, "/tai-khoan/mat-khau", e);
     }
-    render(PasswordPage { f: Frame::new(&state, &caller, "/tai-khoan/mat-khau", "password.title"), done: false, errors: vec![] })
+    render(PasswordPage {
+        f: Frame::new(&state, &caller, "/tai-khoan/mat-khau", "password.title"),
+        done: false,
+        errors: vec![],
+    })
 }
 
 #[derive(Deserialize)]
@@ -117,7 +145,11 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, caller: Caller, Form(form): Form<PasswordForm>) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     let path = "/tai-khoan/mat-khau";
     let who = match caller.require() {
         Ok(p) => p.clone(),
@@ -131,16 +163,31 @@ pub async fn change_password(State(state): State<AppState>, caller: Caller, Form
             crate::i18n::t(crate::i18n::Lang::En, "password.mismatch"),
         )))
     } else {
-        service::auth::change_password(&state, &who, &form.current_password, &form.new_password, caller.session_token.as_deref())
-            .await
+        service::auth::change_password(
+            &state,
+            &who,
+            &form.current_password,
+            &form.new_password,
+            caller.session_token.as_deref(),
+        )
+        .await
     };
     let f = Frame::new(&state, &caller, path, "password.title");
     match result {
-        Ok(()) => render(PasswordPage { f, done: true, errors: vec![] }),
-        Err(e @ AppError::Invalid(_)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, render(PasswordPage { f, done: false, errors: field_errors(&e, caller.vi()) }))
-                .into_response()
-        }
+        Ok(()) => render(PasswordPage {
+            f,
+            done: true,
+            errors: vec![],
+        }),
+        Err(e @ AppError::Invalid(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(PasswordPage {
+                f,
+                done: false,
+                errors: field_errors(&e, caller.vi()),
+            }),
+        )
+            .into_response(),
         Err(e) => super::error_page(&state, &caller, path, e),
     }
 }

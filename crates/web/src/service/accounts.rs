@@ -39,13 +39,24 @@ pub struct ValidAccount {
 /// Parses and checks a new account against the unit tree and the organisations.
 pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidAccount, AppError> {
     let mut errors = Invalid::default();
-    let username = validate::username("username", &input.username).map_err(|e| errors.push(e)).ok();
-    let display_name = validate::text("display_name", &input.display_name, 200, false).map_err(|e| errors.push(e)).ok();
+    let username = validate::username("username", &input.username)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let display_name = validate::text("display_name", &input.display_name, 200, false)
+        .map_err(|e| errors.push(e))
+        .ok();
     let role = Role::parse(input.role.trim());
     if role.is_none() {
-        errors.push(FieldError::new("role", "unknown_role", "Vai trò không hợp lệ.", "Unknown role."));
+        errors.push(FieldError::new(
+            "role",
+            "unknown_role",
+            "Vai trò không hợp lệ.",
+            "Unknown role.",
+        ));
     }
-    let unit = super::resolve_unit(state, "unit_code", &input.unit_code).map_err(|e| errors.push(e)).ok();
+    let unit = super::resolve_unit(state, "unit_code", &input.unit_code)
+        .map_err(|e| errors.push(e))
+        .ok();
     let (password, generated) = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
             if let Err(e) = password::check_policy("password", p) {
@@ -63,21 +74,25 @@ pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidA
                 "Vai trò này cần chọn tổ chức.",
                 "This role needs an organisation.",
             )),
-            (_, Some(org_id)) => match danvan_storage::organisations::by_id(&state.db, org_id).await? {
-                Some(org) if state.tree().contains(unit.id, org.unit_id) || state.tree().contains(org.unit_id, unit.id) => {}
-                Some(_) => errors.push(FieldError::new(
-                    "organisation_id",
-                    "organisation_outside_unit",
-                    "Tổ chức không thuộc đơn vị đã chọn.",
-                    "The organisation does not belong to the chosen unit.",
-                )),
-                None => errors.push(FieldError::new(
-                    "organisation_id",
-                    "unknown_organisation",
-                    "Không có tổ chức này.",
-                    "No such organisation.",
-                )),
-            },
+            (_, Some(org_id)) => {
+                match danvan_storage::organisations::by_id(&state.db, org_id).await? {
+                    Some(org)
+                        if state.tree().contains(unit.id, org.unit_id)
+                            || state.tree().contains(org.unit_id, unit.id) => {}
+                    Some(_) => errors.push(FieldError::new(
+                        "organisation_id",
+                        "organisation_outside_unit",
+                        "Tổ chức không thuộc đơn vị đã chọn.",
+                        "The organisation does not belong to the chosen unit.",
+                    )),
+                    None => errors.push(FieldError::new(
+                        "organisation_id",
+                        "unknown_organisation",
+                        "Không có tổ chức này.",
+                        "No such organisation.",
+                    )),
+                }
+            }
             (false, None) => {}
         }
     }
@@ -86,7 +101,11 @@ pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidA
         (Some(username), Some(display_name), Some(role), Some(unit)) => Ok(ValidAccount {
             username,
             display_name,
-            grant: Grant { role, unit_id: unit.id, organisation_id: input.organisation_id },
+            grant: Grant {
+                role,
+                unit_id: unit.id,
+                organisation_id: input.organisation_id,
+            },
             password,
             generated,
         }),
@@ -95,7 +114,12 @@ pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidA
 }
 
 /// Writes a validated account, its grant and the audit entry. The caller has authorized it.
-pub async fn provision(state: &AppState, actor: &Actor, v: &ValidAccount, is_demo: bool) -> Result<i64, AppError> {
+pub async fn provision(
+    state: &AppState,
+    actor: &Actor,
+    v: &ValidAccount,
+    is_demo: bool,
+) -> Result<i64, AppError> {
     let pw = v.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
@@ -128,34 +152,59 @@ pub async fn provision(state: &AppState, actor: &Actor, v: &ValidAccount, is_dem
 
 /// The province admin creates an account inside their scope. Returns the account and, when
 /// the password was generated, that password (shown once).
-pub async fn create(state: &AppState, by: &Principal, input: &NewAccount) -> Result<(Account, Option<String>), AppError> {
+pub async fn create(
+    state: &AppState,
+    by: &Principal,
+    input: &NewAccount,
+) -> Result<(Account, Option<String>), AppError> {
     authorize(by, Action::ManageAccounts, None, &state.tree())?;
     let v = validate_new(state, input).await?;
-    authorize(by, Action::ManageAccounts, Some(v.grant.unit_id), &state.tree())?;
+    authorize(
+        by,
+        Action::ManageAccounts,
+        Some(v.grant.unit_id),
+        &state.tree(),
+    )?;
     let id = provision(state, &super::actor(by), &v, false).await?;
-    let account = accounts::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((account, v.generated.then_some(v.password)))
 }
 
 /// Every account with its grants (province admin only).
-pub async fn list(state: &AppState, by: &Principal) -> Result<Vec<(Account, Vec<Grant>)>, AppError> {
+pub async fn list(
+    state: &AppState,
+    by: &Principal,
+) -> Result<Vec<(Account, Vec<Grant>)>, AppError> {
     authorize(by, Action::ManageAccounts, None, &state.tree())?;
     let all = accounts::list(&state.db).await?;
     let grants = accounts::all_grants(&state.db).await?;
     Ok(all
         .into_iter()
         .map(|a| {
-            let g = grants.iter().filter(|(id, _)| *id == a.id).map(|(_, g)| g.clone()).collect();
+            let g = grants
+                .iter()
+                .filter(|(id, _)| *id == a.id)
+                .map(|(_, g)| g.clone())
+                .collect();
             (a, g)
         })
         .collect())
 }
 
 /// Disables or re-enables an account whose grants all lie in the admin's scope.
-pub async fn set_disabled(state: &AppState, by: &Principal, id: i64, disabled: bool) -> Result<Account, AppError> {
+pub async fn set_disabled(
+    state: &AppState,
+    by: &Principal,
+    id: i64,
+    disabled: bool,
+) -> Result<Account, AppError> {
     let tree = state.tree();
     authorize(by, Action::ManageAccounts, None, &tree)?;
-    let account = accounts::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     for g in accounts::grants(&state.db, id).await? {
         authorize(by, Action::ManageAccounts, Some(g.unit_id), &tree)?;
     }
@@ -171,7 +220,11 @@ pub async fn set_disabled(state: &AppState, by: &Principal, id: i64, disabled: b
         &mut tx,
         &super::actor(by),
         Change {
-            action: if disabled { "account.disable" } else { "account.enable" },
+            action: if disabled {
+                "account.disable"
+            } else {
+                "account.enable"
+            },
             entity_type: "account",
             entity_id: id.to_string(),
             before: Some(json!({"is_disabled": account.is_disabled})),
@@ -180,5 +233,7 @@ pub async fn set_disabled(state: &AppState, by: &Principal, id: i64, disabled: b
     )
     .await?;
     tx.commit().await?;
-    accounts::by_id(&state.db, id).await?.ok_or(AppError::NotFound)
+    accounts::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -23,13 +23,27 @@ async fn verify_blocking(candidate: String, phc: Option<String>) -> bool {
 
 /// Checks a user name and password. Every failure looks the same to the caller, so that
 /// nobody learns whether an account exists or is locked.
-pub async fn sign_in(state: &AppState, username: &str, candidate: &str, ip: std::net::IpAddr) -> Result<Account, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    candidate: &str,
+    ip: std::net::IpAddr,
+) -> Result<Account, AppError> {
     let cfg = &state.config;
     let username = username.trim().to_lowercase();
-    let by_ip = danvan_storage::rate_limit::hit(&state.db, &format!("login:ip:{ip}"), cfg.login_limit, cfg.login_window_secs).await?;
+    let by_ip = danvan_storage::rate_limit::hit(
+        &state.db,
+        &format!("login:ip:{ip}"),
+        cfg.login_limit,
+        cfg.login_window_secs,
+    )
+    .await?;
     let by_user = danvan_storage::rate_limit::hit(
         &state.db,
-        &format!("login:user:{}", username.chars().take(64).collect::<String>()),
+        &format!(
+            "login:user:{}",
+            username.chars().take(64).collect::<String>()
+        ),
         cfg.login_limit,
         cfg.login_window_secs,
     )
@@ -37,13 +51,25 @@ pub async fn sign_in(state: &AppState, username: &str, candidate: &str, ip: std:
     if !by_ip || !by_user {
         return Err(AppError::RateLimited);
     }
-    let account = if username.len() <= 64 { accounts::by_username(&state.db, &username).await? } else { None };
+    let account = if username.len() <= 64 {
+        accounts::by_username(&state.db, &username).await?
+    } else {
+        None
+    };
     let usable = account.filter(|a| !a.is_disabled && !a.is_locked(crate::now()));
-    let ok = verify_blocking(candidate.to_string(), usable.as_ref().map(|a| a.password_hash.clone())).await;
-    let Some(account) = usable else { return Err(AppError::BadCredentials) };
+    let ok = verify_blocking(
+        candidate.to_string(),
+        usable.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await;
+    let Some(account) = usable else {
+        return Err(AppError::BadCredentials);
+    };
     let mut tx = state.db.begin().await?;
     if !ok {
-        let locked = accounts::record_failed_login(&mut tx, account.id, cfg.lock_after, cfg.lock_for).await?;
+        let locked =
+            accounts::record_failed_login(&mut tx, account.id, cfg.lock_after, cfg.lock_for)
+                .await?;
         if locked {
             audit::append(
                 &mut tx,
@@ -73,7 +99,13 @@ pub async fn start_session(state: &AppState, account: &Account) -> Result<String
     audit::append(
         &mut tx,
         &Actor::account(account.id, &account.username),
-        Change { action: "session.start", entity_type: "account", entity_id: account.id.to_string(), before: None, after: None },
+        Change {
+            action: "session.start",
+            entity_type: "account",
+            entity_id: account.id.to_string(),
+            before: None,
+            after: None,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -81,13 +113,23 @@ pub async fn start_session(state: &AppState, account: &Account) -> Result<String
 }
 
 /// Issues an API bearer token after a successful sign-in.
-pub async fn issue_token(state: &AppState, account: &Account) -> Result<(String, chrono::DateTime<chrono::Utc>), AppError> {
+pub async fn issue_token(
+    state: &AppState,
+    account: &Account,
+) -> Result<(String, chrono::DateTime<chrono::Utc>), AppError> {
     let mut tx = state.db.begin().await?;
-    let issued = accounts::create_api_token(&mut tx, account.id, state.config.api_token_ttl).await?;
+    let issued =
+        accounts::create_api_token(&mut tx, account.id, state.config.api_token_ttl).await?;
     audit::append(
         &mut tx,
         &Actor::account(account.id, &account.username),
-        Change { action: "api_token.issue", entity_type: "account", entity_id: account.id.to_string(), before: None, after: None },
+        Change {
+            action: "api_token.issue",
+            entity_type: "account",
+            entity_id: account.id.to_string(),
+            before: None,
+            after: None,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -104,7 +146,9 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     authorize(who, Action::UseOwnAccount, None, &state.tree())?;
     password::check_policy("new_password", new)?;
-    let account = accounts::by_id(&state.db, who.account_id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::by_id(&state.db, who.account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !verify_blocking(current.to_string(), Some(account.password_hash.clone())).await {
         return Err(AppError::invalid(danvan_domain::FieldError::new(
             "current_password",
@@ -124,7 +168,13 @@ pub async fn change_password(
     audit::append(
         &mut tx,
         &super::actor(who),
-        Change { action: "account.password_change", entity_type: "account", entity_id: who.account_id.to_string(), before: None, after: None },
+        Change {
+            action: "account.password_change",
+            entity_type: "account",
+            entity_id: who.account_id.to_string(),
+            before: None,
+            after: None,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -22,12 +22,15 @@ pub fn resolve_unit(state: &AppState, field: &'static str, code: &str) -> Result
     let tree = state.tree();
     let code = code.trim();
     let today = chrono::Local::now().date_naive();
-    tree.by_code_at(code, today).or_else(|| tree.by_code_latest(code)).cloned().ok_or_else(|| {
-        FieldError::new(
-            field,
-            "unknown_unit",
-            format!("Không có đơn vị hành chính mã “{code}”."),
-            format!("There is no administrative unit with code “{code}”."),
-        )
-    })
+    tree.by_code_at(code, today)
+        .or_else(|| tree.by_code_latest(code))
+        .cloned()
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "unknown_unit",
+                format!("Không có đơn vị hành chính mã “{code}”."),
+                format!("There is no administrative unit with code “{code}”."),
+            )
+        })
 }

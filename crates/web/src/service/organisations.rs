@@ -20,18 +20,36 @@ pub struct NewOrganisation {
     pub unit_code: String,
 }
 
-pub async fn create(state: &AppState, by: &Principal, input: &NewOrganisation) -> Result<Organisation, AppError> {
+pub async fn create(
+    state: &AppState,
+    by: &Principal,
+    input: &NewOrganisation,
+) -> Result<Organisation, AppError> {
     let mut errors = Invalid::default();
-    let name = validate::text("name", &input.name, 300, false).map_err(|e| errors.push(e)).ok();
+    let name = validate::text("name", &input.name, 300, false)
+        .map_err(|e| errors.push(e))
+        .ok();
     let kind = OrganisationKind::parse(input.kind.trim());
     if kind.is_none() {
-        errors.push(FieldError::new("kind", "unknown_kind", "Loại tổ chức không hợp lệ.", "Unknown organisation kind."));
+        errors.push(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Loại tổ chức không hợp lệ.",
+            "Unknown organisation kind.",
+        ));
     }
-    let unit = super::resolve_unit(state, "unit_code", &input.unit_code).map_err(|e| errors.push(e)).ok();
+    let unit = super::resolve_unit(state, "unit_code", &input.unit_code)
+        .map_err(|e| errors.push(e))
+        .ok();
     let (Some(name), Some(kind), Some(unit)) = (name, kind, unit) else {
         return Err(AppError::Invalid(errors));
     };
-    authorize(by, Action::ManageOrganisations, Some(unit.id), &state.tree())?;
+    authorize(
+        by,
+        Action::ManageOrganisations,
+        Some(unit.id),
+        &state.tree(),
+    )?;
     let mut tx = state.db.begin().await?;
     let org = organisations::create(&mut tx, &name, kind.code(), unit.id).await?;
     audit::append(
@@ -54,12 +72,21 @@ pub async fn create(state: &AppState, by: &Principal, input: &NewOrganisation) -
 pub async fn list(state: &AppState, by: &Principal) -> Result<Vec<Organisation>, AppError> {
     let tree = state.tree();
     authorize(by, Action::ViewOrganisations, None, &tree)?;
-    let units: Vec<i64> = scope(by, Action::ViewOrganisations, &tree).into_iter().collect();
+    let units: Vec<i64> = scope(by, Action::ViewOrganisations, &tree)
+        .into_iter()
+        .collect();
     Ok(organisations::in_units(&state.db, &units).await?)
 }
 
 pub async fn get(state: &AppState, by: &Principal, id: i64) -> Result<Organisation, AppError> {
-    let org = organisations::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    authorize(by, Action::ViewOrganisations, Some(org.unit_id), &state.tree())?;
+    let org = organisations::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(
+        by,
+        Action::ViewOrganisations,
+        Some(org.unit_id),
+        &state.tree(),
+    )?;
     Ok(org)
 }

@@ -1,0 +1,778 @@
+//! Headless-browser test: the real `danvan` binary driven by Chromium through
+//! chromedriver (WebDriver, via fantoccini), with axe-core accessibility checks.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian packages
+//! `chromium` and `chromium-driver`) and axe-core installed with
+//! `npm ci --prefix crates/cli/tests/browser`; see `tests/browser/README.md`.
+//! Set `DANVAN_SKIP_BROWSER=1` to skip it (it prints a notice and passes).
+//!
+//! One server, one chromedriver and one browser session serve every step, to
+//! keep the run short on a small machine.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use fantoccini::key::Key;
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const INSTALL_HINT: &str =
+    "install chromium and chromium-driver, see crates/cli/tests/browser/README.md";
+const ROLES: [&str; 6] = [
+    "province_admin",
+    "unit_officer",
+    "reporter",
+    "council_member",
+    "handler",
+    "supervisor",
+];
+const PUBLIC_PAGES: [&str; 4] = ["/", "/dang-nhap", "/mo-hinh", "/kien-nghi"];
+const DASHBOARD: &str = "/bang-dieu-khien";
+const DASHBOARD_H1: &str = "Bảng điều khiển";
+/// How long to wait for something to appear in the browser.
+const UI_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_journeys() {
+    if std::env::var("DANVAN_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("NOTICE: DANVAN_SKIP_BROWSER=1: the headless-browser test is skipped");
+        return;
+    }
+    for binary in [CHROMEDRIVER, CHROMIUM] {
+        assert!(
+            Path::new(binary).exists(),
+            "{binary} is missing: {INSTALL_HINT} (or set DANVAN_SKIP_BROWSER=1 to skip this test)"
+        );
+    }
+    let axe_source = read_axe_source();
+
+    let database = TestDatabase::create().await;
+    let app = spawn_app(database.as_ref().map(|db| db.url.as_str())).await;
+    let driver = start_chromedriver().await;
+    let client = connect_browser(&driver).await;
+    let b = Browser {
+        client,
+        base: app.base_url.clone(),
+    };
+
+    // Every serious or critical axe violation of every page, reported at the end.
+    let mut a11y_failures: Vec<String> = Vec::new();
+
+    step("1. sign-in journey: wrong password, right password, sign out");
+    let admin = app.account("province_admin");
+    b.goto("/").await;
+    b.click(r#"a[href="/dang-nhap"]"#).await;
+    b.wait_for_path("/dang-nhap").await;
+    b.submit_sign_in(&admin.username, &format!("{}-wrong", admin.password))
+        .await;
+    let alert = b.wait_for(".alert-error").await;
+    assert_eq!(
+        alert
+            .attr("role")
+            .await
+            .expect("read role of .alert-error")
+            .as_deref(),
+        Some("alert"),
+        "the .alert-error shown after a wrong password must have role=alert"
+    );
+    assert_eq!(
+        b.path().await,
+        "/dang-nhap",
+        "a wrong password must re-show the sign-in form"
+    );
+    b.submit_sign_in(&admin.username, &admin.password).await;
+    b.expect_dashboard("province_admin").await;
+    b.sign_out().await;
+
+    let officer = app.account("unit_officer");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit_officer").await;
+    b.sign_out().await;
+
+    step("2. keyboard-only sign-in (Tab, Enter)");
+    b.goto("/dang-nhap").await;
+    let username = b.wait_for("input#username").await;
+    username.clear().await.expect("clear #username");
+    // Element Send Keys focuses #username first; then Tab must move focus to #password.
+    username
+        .send_keys(&format!("{}{}", admin.username, Key::Tab))
+        .await
+        .expect("type the username and Tab");
+    let focused = b
+        .client
+        .active_element()
+        .await
+        .expect("get the focused element");
+    assert_eq!(
+        focused
+            .attr("id")
+            .await
+            .expect("read id of the focused element")
+            .as_deref(),
+        Some("password"),
+        "Tab from #username must move the focus to #password"
+    );
+    focused
+        .send_keys(&format!("{}{}", admin.password, Key::Enter))
+        .await
+        .expect("type the password and Enter");
+    b.expect_dashboard("province_admin (keyboard)").await;
+    // While signed in: the dashboard's accessibility.
+    a11y_failures.extend(
+        b.axe_check(&axe_source, "dashboard (/bang-dieu-khien)")
+            .await,
+    );
+    b.sign_out().await;
+
+    step("3. phone width 360x740: no horizontal scrolling");
+    b.client
+        .set_window_size(360, 740)
+        .await
+        .expect("resize the window to 360x740");
+    let mut too_wide = Vec::new();
+    for page in PUBLIC_PAGES {
+        b.goto(page).await;
+        let (scroll_width, inner_width) = b.widths().await;
+        assert!(
+            inner_width <= 400,
+            "the window did not shrink to phone width: innerWidth is {inner_width}"
+        );
+        if scroll_width > inner_width {
+            too_wide.push(format!(
+                "{page}: scrollWidth {scroll_width} > innerWidth {inner_width}"
+            ));
+        }
+    }
+    assert!(
+        too_wide.is_empty(),
+        "pages scroll sideways at 360 px wide:\n  {}",
+        too_wide.join("\n  ")
+    );
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back to 1280x900");
+
+    step("4. accessibility (axe-core, WCAG 2.1 A/AA) of the public pages");
+    for page in PUBLIC_PAGES {
+        b.goto(page).await;
+        a11y_failures.extend(b.axe_check(&axe_source, page).await);
+    }
+    // Switch to English from the home page; the next page must say lang="en".
+    b.goto("/").await;
+    assert_eq!(
+        b.html_lang().await,
+        "vi",
+        "the default language must be Vietnamese"
+    );
+    b.click(r#"a[hreflang="en"]"#).await;
+    b.wait_until(
+        "<html lang=\"en\"> after following a[hreflang=\"en\"]",
+        async || b.html_lang().await == "en",
+    )
+    .await;
+    a11y_failures.extend(b.axe_check(&axe_source, "English home").await);
+
+    assert!(
+        a11y_failures.is_empty(),
+        "serious or critical accessibility violations:\n{}",
+        a11y_failures.join("\n")
+    );
+
+    // Orderly shutdown; the guards also clean up when a step above panics.
+    b.client.close().await.expect("close the browser session");
+    drop(driver);
+    app.stop().await;
+    if let Some(database) = database {
+        database.drop_now().await;
+    }
+}
+
+fn step(name: &str) {
+    eprintln!("browser test: {name}");
+}
+
+// ---------------------------------------------------------------------------
+// The application under test
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+struct Account {
+    username: String,
+    password: String,
+}
+
+/// The running `danvan serve --demo`; killed when dropped.
+struct App {
+    child: Child,
+    base_url: String,
+    accounts: HashMap<String, Account>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl App {
+    fn account(&self, role: &str) -> Account {
+        self.accounts.get(role).cloned().unwrap_or_else(|| {
+            panic!(
+                "`danvan serve --demo` printed no demo account for role {role} \
+                 (expected a line `  {role} <username> <password>` before the listening line); \
+                 it printed: {:?}",
+                self.accounts
+            )
+        })
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// Starts the real binary with a fresh data dir and its demo accounts, and
+/// reads its stdout until the listening line.
+async fn spawn_app(database_url: Option<&str>) -> App {
+    let data_dir = tempfile::tempdir().expect("create a temp data dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_danvan"));
+    command
+        .arg("serve")
+        .arg("--bind")
+        .arg("127.0.0.1:0")
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .arg("--demo");
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    command
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("start `danvan serve`");
+    let stdout = child.stdout.take().expect("danvan's stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+
+    let mut accounts = HashMap::new();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let base_url = loop {
+        let line = match tokio::time::timeout_at(deadline, lines.next_line()).await {
+            Err(_) => panic!(
+                "`danvan serve` printed no `danvan listening on http://…` line within 60 s; \
+                 its stdout so far: {seen:#?}"
+            ),
+            Ok(Err(e)) => panic!("reading danvan's stdout: {e}"),
+            Ok(Ok(None)) => {
+                let status = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+                panic!(
+                    "`danvan serve` closed its stdout ({status:?}) before printing its \
+                     listening line; its stdout: {seen:#?}"
+                )
+            }
+            Ok(Ok(Some(line))) => line,
+        };
+        if let Some(rest) = line.split("danvan listening on ").nth(1) {
+            break rest.trim().trim_end_matches('/').to_string();
+        }
+        if let Some(account) = line.strip_prefix("  ") {
+            let fields: Vec<&str> = account.split_whitespace().collect();
+            if let [role, username, password] = fields[..]
+                && ROLES.contains(&role)
+            {
+                accounts.insert(
+                    role.to_string(),
+                    Account {
+                        username: username.to_string(),
+                        password: password.to_string(),
+                    },
+                );
+            }
+        }
+        seen.push(line);
+    };
+    assert!(
+        base_url.starts_with("http://127.0.0.1:"),
+        "unexpected listening address {base_url:?}"
+    );
+
+    // Keep draining stdout so the pipe never fills up and blocks the server.
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            eprintln!("[danvan] {line}");
+        }
+    });
+
+    App {
+        child,
+        base_url,
+        accounts,
+        _data_dir: data_dir,
+    }
+}
+
+/// With `DATABASE_URL=postgres…` (CI's second run), a database of our own,
+/// dropped at the end (best effort, also on panic).
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+    dropped: bool,
+}
+
+impl TestDatabase {
+    async fn create() -> Option<TestDatabase> {
+        let admin_url = std::env::var("DATABASE_URL").ok()?;
+        if !admin_url.starts_with("postgres") {
+            return None;
+        }
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!("danvan_browser_{}_{nanos}", std::process::id());
+        let pool = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("connect to DATABASE_URL to create a database for the browser test");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+        pool.close().await;
+        let mut url = reqwest::Url::parse(&admin_url).expect("DATABASE_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        eprintln!("browser test: using the fresh PostgreSQL database {name}");
+        Some(TestDatabase {
+            admin_url,
+            name,
+            url: url.to_string(),
+            dropped: false,
+        })
+    }
+
+    async fn drop_now(mut self) {
+        drop_database(&self.admin_url, &self.name).await;
+        self.dropped = true;
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
+        }
+        // A panic got us here: drop the database from a thread of its own,
+        // since Drop cannot await on the test's runtime.
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(drop_database(&admin_url, &name));
+            }
+        })
+        .join();
+    }
+}
+
+async fn drop_database(admin_url: &str, name: &str) {
+    let Ok(pool) = sqlx::PgPool::connect(admin_url).await else {
+        eprintln!("browser test: could not connect to drop database {name}");
+        return;
+    };
+    // The server was just killed; FORCE (PostgreSQL 13+) ends connections it left.
+    let force = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    if sqlx::raw_sql(sqlx::AssertSqlSafe(force))
+        .execute(&pool)
+        .await
+        .is_err()
+    {
+        let plain = format!("DROP DATABASE IF EXISTS \"{name}\"");
+        if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(plain))
+            .execute(&pool)
+            .await
+        {
+            eprintln!("browser test: could not drop database {name}: {e}");
+        }
+    }
+    pool.close().await;
+}
+
+// ---------------------------------------------------------------------------
+// chromedriver and Chromium
+// ---------------------------------------------------------------------------
+
+/// chromedriver in a process group of its own: dropping it kills the whole
+/// group, Chromium included, even when a step panicked.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.child.start_kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("find a free local port for chromedriver")
+}
+
+async fn start_chromedriver() -> Driver {
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {CHROMEDRIVER}: {e}; {INSTALL_HINT}"));
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        profile: tempfile::tempdir().expect("create a temp Chromium profile dir"),
+    };
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let ready = http
+            .get(format!("{}/status", driver.url))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success());
+        if ready {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "chromedriver did not answer on {} within 30 s",
+            driver.url
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    driver
+}
+
+async fn connect_browser(driver: &Driver) -> Client {
+    let profile = driver.profile.path().display();
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                format!("--user-data-dir={profile}"),
+                "--window-size=1280,900",
+            ],
+        },
+    });
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!("json! of an object literal is an object")
+    };
+    let client = ClientBuilder::rustls()
+        .expect("set up fantoccini's HTTP connector (rustls with the system roots)")
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("open a Chromium session through chromedriver: {e}"));
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(30)),
+            Some(Duration::ZERO),
+        ))
+        .await
+        .expect("set WebDriver timeouts");
+    client
+}
+
+// ---------------------------------------------------------------------------
+// Browser helpers
+// ---------------------------------------------------------------------------
+
+struct Browser {
+    client: Client,
+    base: String,
+}
+
+impl Browser {
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("read the current URL")
+            .path()
+            .to_string()
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!(
+                "no element `{css}` on {} within {UI_TIMEOUT:?}: {e}",
+                self.path().await
+            ),
+        }
+    }
+
+    async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Polls `condition` until it holds, or fails after [`UI_TIMEOUT`].
+    async fn wait_until(&self, what: &str, condition: impl AsyncFn() -> bool) {
+        let started = Instant::now();
+        while !condition().await {
+            if started.elapsed() > UI_TIMEOUT {
+                panic!(
+                    "waited {UI_TIMEOUT:?} for {what}; the browser is on {}",
+                    self.path().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_for_path(&self, path: &str) {
+        self.wait_until(&format!("the URL path {path}"), async || {
+            self.path().await == path
+        })
+        .await;
+    }
+
+    /// Fills in the sign-in form on the current page and submits it.
+    async fn submit_sign_in(&self, username: &str, password: &str) {
+        let user_field = self.wait_for("input#username").await;
+        assert_eq!(
+            user_field
+                .attr("name")
+                .await
+                .expect("read name of #username")
+                .as_deref(),
+            Some("username")
+        );
+        user_field.clear().await.expect("clear #username");
+        user_field
+            .send_keys(username)
+            .await
+            .expect("type the username");
+        let password_field = self.wait_for("input#password").await;
+        assert_eq!(
+            password_field
+                .attr("name")
+                .await
+                .expect("read name of #password")
+                .as_deref(),
+            Some("password")
+        );
+        password_field.clear().await.expect("clear #password");
+        password_field
+            .send_keys(password)
+            .await
+            .expect("type the password");
+        // The sign-in form's own button, not some other form's (language, search…).
+        self.click(r#"form:has(#password) button[type="submit"]"#)
+            .await;
+    }
+
+    async fn expect_dashboard(&self, who: &str) {
+        self.wait_for_path(DASHBOARD).await;
+        let h1 = self
+            .wait_for("h1")
+            .await
+            .text()
+            .await
+            .expect("read the dashboard's h1");
+        assert!(
+            h1.contains(DASHBOARD_H1),
+            "after signing in as {who} the h1 is {h1:?}, expected it to contain {DASHBOARD_H1:?}"
+        );
+    }
+
+    async fn sign_out(&self) {
+        self.click("button#logout").await;
+        self.wait_for_path("/").await;
+        self.wait_for(r#"a[href="/dang-nhap"]"#).await;
+    }
+
+    async fn html_lang(&self) -> String {
+        self.client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .expect("read <html lang>")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// (document scrollWidth, window innerWidth)
+    async fn widths(&self) -> (u64, u64) {
+        let value = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .expect("measure the page width");
+        let width = |i: usize| value.get(i).and_then(Value::as_u64).unwrap_or(u64::MAX);
+        (width(0), width(1))
+    }
+
+    /// Runs axe-core on the current page; returns one message per serious or
+    /// critical violation, and prints the lesser ones as notices.
+    async fn axe_check(&self, axe_source: &str, page: &str) -> Vec<String> {
+        // WebDriver's Execute Script is not subject to the page's CSP in Chromium.
+        self.client
+            .execute(axe_source, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("inject axe-core into {page}: {e}"));
+        let result = self
+            .client
+            .execute_async(AXE_RUN, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("run axe-core on {page}: {e}"));
+        if let Some(error) = result.get("error").and_then(Value::as_str) {
+            panic!("axe-core failed on {page}: {error}");
+        }
+        let violations = result
+            .get("violations")
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("axe-core gave no violations list on {page}: {result}"));
+        let mut failures = Vec::new();
+        for violation in violations {
+            let text = |key: &str| {
+                violation
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string()
+            };
+            let targets: Vec<String> = violation
+                .get("targets")
+                .and_then(Value::as_array)
+                .map(|targets| {
+                    targets
+                        .iter()
+                        .map(|t| t.as_str().unwrap_or("?").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let impact = text("impact");
+            let line = format!(
+                "  {page}: [{impact}] {} ({} element(s)): {} <{}>\n      at {}",
+                text("id"),
+                violation.get("count").unwrap_or(&Value::Null),
+                text("help"),
+                text("helpUrl"),
+                targets.join(", ")
+            );
+            if impact == "serious" || impact == "critical" {
+                failures.push(line);
+            } else {
+                eprintln!("browser test: axe notice:\n{line}");
+            }
+        }
+        failures
+    }
+}
+
+/// Runs axe (already injected) with the WCAG 2.0/2.1 A and AA rules and
+/// hands back a compact summary of the violations.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+if (typeof window.axe === 'undefined') {
+  done({ error: 'axe-core is not defined on the page after injection' });
+  return;
+}
+window.axe
+  .run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  })
+  .then((results) => done({
+    violations: results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      count: v.nodes.length,
+      targets: v.nodes.slice(0, 5).map((n) =>
+        n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : String(t))).join(' | ')),
+    })),
+  }))
+  .catch((e) => done({ error: String(e && e.stack ? e.stack : e) }));
+"#;
+
+fn read_axe_source() -> String {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests",
+        "browser",
+        "node_modules",
+        "axe-core",
+        "axe.min.js",
+    ]
+    .iter()
+    .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; run npm ci --prefix crates/cli/tests/browser",
+            path.display()
+        )
+    })
+}

@@ -1,0 +1,177 @@
+//! The audit trail: every change recorded with before and after, the chain detects edits and
+//! deletions, the administrator can filter it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use danvan_storage::Db;
+use serde_json::{Value, json};
+
+async fn exec(db: &Db, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+}
+
+async fn try_exec(db: &Db, sql: &str) -> bool {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.is_ok(),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.is_ok(),
+    }
+}
+
+#[tokio::test]
+async fn changes_are_recorded_and_tampering_is_detected() {
+    each_backend!(|app| {
+        let c = app.client();
+        let admin = app.token("demo.tinh").await;
+        let r = c
+            .post(app.url("/api/v1/accounts"))
+            .bearer_auth(&admin)
+            .json(&json!({"username": "giamsat.hdnd", "display_name": "Giám sát HĐND", "role": "supervisor", "unit_code": "91"}))
+            .send()
+            .await
+            .unwrap();
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        c.post(app.url(&format!("/api/v1/accounts/{id}/disable")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+
+        let page: Value = c
+            .get(app.url(&format!(
+                "/api/v1/audit?action=account.disable&entity_type=account"
+            )))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], 1);
+        let e = &page["entries"][0];
+        assert_eq!(e["actor"], "demo.tinh");
+        assert_eq!(e["entity_id"], id.to_string());
+        assert_eq!(e["before_json"], "{\"is_disabled\":false}");
+        assert_eq!(e["after_json"], "{\"is_disabled\":true}");
+
+        let v: Value = c
+            .get(app.url("/api/v1/audit/verify"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["intact"], true);
+        let entries = v["entries"].as_i64().unwrap();
+        assert!(
+            entries >= 20,
+            "demo load, tokens and changes are all recorded: {entries}"
+        );
+
+        // The database refuses edits outright.
+        assert!(
+            !try_exec(
+                app.db(),
+                "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3"
+            )
+            .await
+        );
+        assert!(!try_exec(app.db(), "DELETE FROM audit_log WHERE seq = 3").await);
+
+        // Someone with the database's keys removes the guard and edits a row: detected.
+        match app.db() {
+            Db::Sqlite(_) => exec(app.db(), "DROP TRIGGER audit_log_no_update").await,
+            Db::Postgres(_) => {
+                exec(
+                    app.db(),
+                    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+                )
+                .await
+            }
+        }
+        exec(app.db(), "UPDATE audit_log SET after_json = '{\"is_disabled\":false}' WHERE action = 'account.disable'").await;
+        let v: Value = c
+            .get(app.url("/api/v1/audit/verify"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["intact"], false);
+        assert_eq!(v["reason"], "content does not match its hash");
+
+        // Undo the edit, then delete the newest entry instead: the head no longer matches.
+        exec(app.db(), "UPDATE audit_log SET after_json = '{\"is_disabled\":true}' WHERE action = 'account.disable'").await;
+        let v = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert!(v.broken_at.is_none(), "{v:?}");
+        match app.db() {
+            Db::Sqlite(_) => exec(app.db(), "DROP TRIGGER audit_log_no_delete").await,
+            Db::Postgres(_) => {}
+        }
+        exec(
+            app.db(),
+            "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+        )
+        .await;
+        let v = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert!(v.broken_at.is_some(), "a removed newest entry is detected");
+        // And a hole in the middle.
+        exec(app.db(), "DELETE FROM audit_log WHERE seq = 2").await;
+        let v = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert_eq!(v.broken_at.map(|b| b.0), Some(2));
+    });
+}
+
+#[tokio::test]
+async fn the_admin_browses_and_filters_the_trail() {
+    each_backend!(|app| {
+        let b = app.browser();
+        app.sign_in(&b, "demo.tinh", &app.password_of("demo.tinh"))
+            .await;
+        let html = b
+            .get(app.url("/quan-tri/nhat-ky?action=account.create"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Nhật ký thay đổi"));
+        assert!(html.contains("Tổng số: 6"), "six demo accounts created");
+        let html = b
+            .get(app.url("/quan-tri/nhat-ky?verify=1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Chuỗi nhật ký nguyên vẹn"));
+        let r = b
+            .get(app.url("/quan-tri/nhat-ky?from=2025-02-30"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = b
+            .get(app.url("/quan-tri/nhat-ky?actor=demo.tinh&from=2020-01-01&to=2099-12-31"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("session.start"));
+    });
+}

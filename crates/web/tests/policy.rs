@@ -1,0 +1,409 @@
+//! The policy layer, route by route: anonymous callers, officers confined to their subtree,
+//! read-only supervisors, and the province administrator.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use danvan_storage::audit::Actor;
+use danvan_web::service::accounts::{NewAccount, provision, validate_new};
+use serde_json::{Value, json};
+
+async fn org_id(app: &common::TestApp, token: &str, name_part: &str) -> i64 {
+    let list: Value = app
+        .client()
+        .get(app.url("/api/v1/organisations"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"].as_str().unwrap().contains(name_part))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Sends one request and returns its status.
+async fn status(
+    app: &common::TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> u16 {
+    let c = app.client();
+    let mut req = match method {
+        "GET" => c.get(app.url(path)),
+        "POST" => c.post(app.url(path)),
+        "DELETE" => c.delete(app.url(path)),
+        other => panic!("{other}"),
+    };
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    } else if method == "POST" {
+        req = req.json(&json!({}));
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn every_route_checks_role_and_scope() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let officer = app.token("demo.longxuyen").await;
+        let supervisor = app.token("demo.mttq").await;
+        let reporter = app.token("demo.hoinongdan").await;
+        let inside = org_id(&app, &admin, "Hội Nông dân phường Long Xuyên").await;
+        let outside = org_id(&app, &admin, "Rạch Giá").await;
+        let some_account = 2;
+
+        let org_in = json!({"name": "Chi hội Khuyến học khóm Bình Khánh", "kind": "collective", "unit_code": "30307"});
+        let org_out = json!({"name": "Chi hội Khuyến học Rạch Giá", "kind": "collective", "unit_code": "30742"});
+        let account = json!({"username": "moi.canbo", "display_name": "Cán bộ mới", "role": "unit_officer", "unit_code": "30307"});
+        let pw =
+            json!({"current_password": "sai mật khẩu rồi", "new_password": "mật khẩu mới đủ dài"});
+
+        // (method, path, body, status for an anonymous caller)
+        let matrix: Vec<(&str, String, Option<Value>, u16)> = vec![
+            ("DELETE", "/api/v1/auth/token".into(), None, 401),
+            ("GET", "/api/v1/me".into(), None, 401),
+            ("POST", "/api/v1/me/password".into(), Some(pw.clone()), 401),
+            ("GET", "/api/v1/units?parent=91".into(), None, 200),
+            ("GET", "/api/v1/units/91".into(), None, 200),
+            ("GET", "/api/v1/organisations".into(), None, 401),
+            ("GET", format!("/api/v1/organisations/{inside}"), None, 401),
+            (
+                "POST",
+                "/api/v1/organisations".into(),
+                Some(org_in.clone()),
+                401,
+            ),
+            ("GET", "/api/v1/accounts".into(), None, 401),
+            (
+                "POST",
+                "/api/v1/accounts".into(),
+                Some(account.clone()),
+                401,
+            ),
+            (
+                "POST",
+                format!("/api/v1/accounts/{some_account}/disable"),
+                None,
+                401,
+            ),
+            (
+                "POST",
+                format!("/api/v1/accounts/{some_account}/enable"),
+                None,
+                401,
+            ),
+            ("GET", "/api/v1/audit".into(), None, 401),
+            ("GET", "/api/v1/audit/verify".into(), None, 401),
+        ];
+        // Anonymous first: everything but the public unit tree needs a token.
+        for (method, path, body, anon) in &matrix {
+            assert_eq!(
+                status(&app, method, path, None, body.clone()).await,
+                *anon,
+                "anonymous {method} {path}"
+            );
+        }
+
+        // Signed in: (method, path, body, officer, supervisor, reporter)
+        let signed: Vec<(&str, String, Option<Value>, u16, u16, u16)> = vec![
+            ("GET", "/api/v1/me".into(), None, 200, 200, 200),
+            (
+                "POST",
+                "/api/v1/me/password".into(),
+                Some(pw),
+                422,
+                422,
+                422,
+            ),
+            ("GET", "/api/v1/organisations".into(), None, 200, 200, 200),
+            (
+                "GET",
+                format!("/api/v1/organisations/{inside}"),
+                None,
+                200,
+                200,
+                200,
+            ),
+            (
+                "GET",
+                format!("/api/v1/organisations/{outside}"),
+                None,
+                403,
+                200,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/organisations".into(),
+                Some(org_out.clone()),
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/accounts".into(), None, 403, 403, 403),
+            (
+                "POST",
+                "/api/v1/accounts".into(),
+                Some(account.clone()),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                format!("/api/v1/accounts/{some_account}/disable"),
+                None,
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                format!("/api/v1/accounts/{some_account}/enable"),
+                None,
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/audit".into(), None, 403, 403, 403),
+            ("GET", "/api/v1/audit/verify".into(), None, 403, 403, 403),
+        ];
+        let orgs_before = app.count("organisations").await;
+        let accounts_before = app.count("accounts").await;
+        for (method, path, body, o, s, r) in &signed {
+            assert_eq!(
+                status(&app, method, path, Some(&officer), body.clone()).await,
+                *o,
+                "officer {method} {path}"
+            );
+            assert_eq!(
+                status(&app, method, path, Some(&supervisor), body.clone()).await,
+                *s,
+                "supervisor {method} {path}"
+            );
+            assert_eq!(
+                status(&app, method, path, Some(&reporter), body.clone()).await,
+                *r,
+                "reporter {method} {path}"
+            );
+        }
+        assert_eq!(
+            app.count("organisations").await,
+            orgs_before,
+            "refused writes wrote nothing"
+        );
+        assert_eq!(app.count("accounts").await, accounts_before);
+
+        // The officer sees only its subtree in lists, and writes inside it.
+        let list: Value = app
+            .client()
+            .get(app.url("/api/v1/organisations"))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o["unit_code"] == "30307"),
+            "{list}"
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&officer),
+                Some(org_in)
+            )
+            .await,
+            201
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&supervisor),
+                Some(json!({"name": "X", "kind": "agency", "unit_code": "91"}))
+            )
+            .await,
+            403
+        );
+
+        // The admin may do all of it.
+        assert_eq!(
+            status(&app, "GET", "/api/v1/accounts", Some(&admin), None).await,
+            200
+        );
+        assert_eq!(
+            status(&app, "GET", "/api/v1/audit", Some(&admin), None).await,
+            200
+        );
+        assert_eq!(
+            status(&app, "GET", "/api/v1/audit/verify", Some(&admin), None).await,
+            200
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&admin),
+                Some(org_out)
+            )
+            .await,
+            201
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/accounts",
+                Some(&admin),
+                Some(account)
+            )
+            .await,
+            201
+        );
+
+        // Signed-in pages: the officer is refused the admin's pages.
+        let browser = app.browser();
+        app.sign_in(
+            &browser,
+            "demo.longxuyen",
+            &app.password_of("demo.longxuyen"),
+        )
+        .await;
+        for path in [
+            "/quan-tri/tai-khoan",
+            "/quan-tri/tai-khoan/moi",
+            "/quan-tri/nhat-ky",
+        ] {
+            let r = browser.get(app.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), 403, "officer page {path}");
+        }
+        for path in ["/bang-dieu-khien", "/to-chuc", "/tai-khoan/mat-khau"] {
+            let r = browser.get(app.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "officer page {path}");
+        }
+        let anon = app.browser();
+        for path in [
+            "/bang-dieu-khien",
+            "/to-chuc",
+            "/quan-tri/tai-khoan",
+            "/quan-tri/nhat-ky",
+            "/tai-khoan/mat-khau",
+        ] {
+            let r = anon.get(app.url(path)).send().await.unwrap();
+            assert_eq!(
+                r.status(),
+                303,
+                "anonymous page {path} redirects to sign-in"
+            );
+            assert!(
+                r.headers()["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/dang-nhap?next=")
+            );
+        }
+    });
+}
+
+#[tokio::test]
+async fn a_pre_reform_district_officer_stays_in_its_old_district() {
+    each_backend!(|app| {
+        let input = NewAccount {
+            username: "canbo.huyen".into(),
+            display_name: "Cán bộ dân vận TP Long Xuyên (2024)".into(),
+            role: "unit_officer".into(),
+            unit_code: "883".into(),
+            organisation_id: None,
+            password: Some("mật khẩu đủ dài cho cán bộ".into()),
+        };
+        let v = validate_new(&app.state, &input).await.unwrap();
+        provision(&app.state, &Actor::system("test"), &v, false)
+            .await
+            .unwrap();
+        let r: Value = app
+            .client()
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"username": "canbo.huyen", "password": "mật khẩu đủ dài cho cán bộ"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = r["token"].as_str().unwrap().to_string();
+        // Old commune Mỹ Bình (30280) lay in district 883; Rạch Giá (30742 today) did not.
+        let mine = json!({"name": "Tổ dân vận khóm 3 Mỹ Bình", "kind": "collective", "unit_code": "30280"});
+        let theirs =
+            json!({"name": "Tổ dân vận Rạch Giá", "kind": "collective", "unit_code": "30742"});
+        let new_commune = json!({"name": "Tổ dân vận Long Xuyên mới", "kind": "collective", "unit_code": "30307"});
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&token),
+                Some(mine)
+            )
+            .await,
+            201
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&token),
+                Some(theirs)
+            )
+            .await,
+            403
+        );
+        assert_eq!(
+            status(
+                &app,
+                "POST",
+                "/api/v1/organisations",
+                Some(&token),
+                Some(new_commune)
+            )
+            .await,
+            403
+        );
+        let admin = app.token("demo.tinh").await;
+        let other = org_id(&app, &admin, "Rạch Giá").await;
+        assert_eq!(
+            status(
+                &app,
+                "GET",
+                &format!("/api/v1/organisations/{other}"),
+                Some(&token),
+                None
+            )
+            .await,
+            403
+        );
+    });
+}
