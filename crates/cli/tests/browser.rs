@@ -53,8 +53,22 @@ async fn browser_journeys() {
         );
     }
     let axe_source = read_axe_source();
+    journeys(&axe_source, None).await;
+    if let Some(admin_url) = std::env::var("DANVAN_TEST_POSTGRES")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        journeys(&axe_source, Some(admin_url)).await;
+    }
+}
 
-    let database = TestDatabase::create().await;
+/// Every step, against a server on SQLite (`None`) or on a fresh PostgreSQL database made
+/// on the server `postgres` names.
+async fn journeys(axe_source: &str, postgres: Option<String>) {
+    let database = match postgres {
+        Some(admin_url) => Some(TestDatabase::create(admin_url).await),
+        None => None,
+    };
     let app = spawn_app(database.as_ref().map(|db| db.url.as_str())).await;
     let driver = start_chromedriver().await;
     let client = connect_browser(&driver).await;
@@ -128,7 +142,7 @@ async fn browser_journeys() {
     b.expect_dashboard("province_admin (keyboard)").await;
     // While signed in: the dashboard's accessibility.
     a11y_failures.extend(
-        b.axe_check(&axe_source, "dashboard (/bang-dieu-khien)")
+        b.axe_check(axe_source, "dashboard (/bang-dieu-khien)")
             .await,
     );
     b.sign_out().await;
@@ -165,7 +179,7 @@ async fn browser_journeys() {
     step("4. accessibility (axe-core, WCAG 2.1 A/AA) of the public pages");
     for page in PUBLIC_PAGES {
         b.goto(page).await;
-        a11y_failures.extend(b.axe_check(&axe_source, page).await);
+        a11y_failures.extend(b.axe_check(axe_source, page).await);
     }
     // Switch to English from the home page; the next page must say lang="en".
     b.goto("/").await;
@@ -180,7 +194,7 @@ async fn browser_journeys() {
         async || b.html_lang().await == "en",
     )
     .await;
-    a11y_failures.extend(b.axe_check(&axe_source, "English home").await);
+    a11y_failures.extend(b.axe_check(axe_source, "English home").await);
 
     assert!(
         a11y_failures.is_empty(),
@@ -254,9 +268,10 @@ async fn spawn_app(database_url: Option<&str>) -> App {
         .arg("--data-dir")
         .arg(data_dir.path())
         .arg("--demo");
-    if let Some(url) = database_url {
-        command.arg("--database-url").arg(url);
-    }
+    match database_url {
+        Some(url) => command.arg("--database-url").arg(url),
+        None => command.env_remove("DATABASE_URL"),
+    };
     command
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
@@ -325,8 +340,8 @@ async fn spawn_app(database_url: Option<&str>) -> App {
     }
 }
 
-/// With `DATABASE_URL=postgres…` (CI's second run), a database of our own,
-/// dropped at the end (best effort, also on panic).
+/// A PostgreSQL database of our own on the server of `DANVAN_TEST_POSTGRES`, dropped at the
+/// end (best effort, also on panic).
 struct TestDatabase {
     admin_url: String,
     name: String,
@@ -335,32 +350,28 @@ struct TestDatabase {
 }
 
 impl TestDatabase {
-    async fn create() -> Option<TestDatabase> {
-        let admin_url = std::env::var("DATABASE_URL").ok()?;
-        if !admin_url.starts_with("postgres") {
-            return None;
-        }
+    async fn create(admin_url: String) -> TestDatabase {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let name = format!("danvan_browser_{}_{nanos}", std::process::id());
         let pool = sqlx::PgPool::connect(&admin_url)
             .await
-            .expect("connect to DATABASE_URL to create a database for the browser test");
+            .expect("connect to DANVAN_TEST_POSTGRES to create a database for the browser test");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
             .execute(&pool)
             .await
             .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
         pool.close().await;
-        let mut url = reqwest::Url::parse(&admin_url).expect("DATABASE_URL is a URL");
+        let mut url = reqwest::Url::parse(&admin_url).expect("DANVAN_TEST_POSTGRES is a URL");
         url.set_path(&format!("/{name}"));
         eprintln!("browser test: using the fresh PostgreSQL database {name}");
-        Some(TestDatabase {
+        TestDatabase {
             admin_url,
             name,
             url: url.to_string(),
             dropped: false,
-        })
+        }
     }
 
     async fn drop_now(mut self) {

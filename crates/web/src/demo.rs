@@ -3,7 +3,7 @@
 //! with `--demo`, so that whoever starts it can sign in.
 
 use danvan_domain::role::Role;
-use danvan_domain::{password, secret};
+use danvan_domain::secret;
 use danvan_storage::audit::{self, Actor, Change};
 use danvan_storage::{accounts, organisations, settings};
 use serde_json::json;
@@ -148,11 +148,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     let mut out = Vec::new();
     for account in accounts::demo_accounts(&state.db).await? {
         let pw = secret::generated_password();
-        let pw2 = pw.clone();
-        let hash = tokio::task::spawn_blocking(move || password::hash(&pw2))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let hash = crate::hashing::hash(pw.clone()).await?;
         let mut tx = state.db.begin().await?;
         accounts::set_password(&mut tx, account.id, &hash).await?;
         audit::append(

@@ -120,11 +120,7 @@ pub async fn provision(
     v: &ValidAccount,
     is_demo: bool,
 ) -> Result<i64, AppError> {
-    let pw = v.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::hashing::hash(v.password.clone()).await?;
     let mut tx = state.db.begin().await?;
     let id = accounts::create(&mut tx, &v.username, &v.display_name, &hash, is_demo).await?;
     accounts::add_grant(&mut tx, id, &v.grant).await?;

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 async fn verify_blocking(candidate: String, phc: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match phc {
+    crate::hashing::run(move || match phc {
         Some(phc) => password::verify(&candidate, &phc),
         None => {
             password::verify_dummy(&candidate);
@@ -157,11 +157,7 @@ pub async fn change_password(
             "The current password is wrong.",
         )));
     }
-    let new = new.to_string();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::hashing::hash(new.to_string()).await?;
     let mut tx = state.db.begin().await?;
     accounts::set_password(&mut tx, who.account_id, &hash).await?;
     accounts::delete_other_sessions(&mut tx, who.account_id, keep_session).await?;

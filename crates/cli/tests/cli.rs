@@ -1,0 +1,207 @@
+//! The `danvan` binary from a shell's point of view: migrate, user add, audit verify, on the
+//! embedded SQLite and (when `DANVAN_TEST_POSTGRES` is set) on PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn danvan(args: &[&str], db: &[String], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_danvan"));
+    cmd.args(args)
+        .args(db)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The database options for each backend, and a way to run raw SQL against it.
+enum Target {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin: String, name: String },
+}
+
+impl Target {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Target::Sqlite(dir) => vec!["--data-dir".into(), dir.path().display().to_string()],
+            Target::Postgres { .. } => vec!["--database-url".into(), self.url()],
+        }
+    }
+    fn url(&self) -> String {
+        match self {
+            Target::Sqlite(dir) => format!("sqlite://{}/danvan.sqlite3", dir.path().display()),
+            Target::Postgres { admin, name } => {
+                format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+            }
+        }
+    }
+    async fn exec(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self {
+            Target::Sqlite(_) => {
+                let pool = sqlx::SqlitePool::connect(&self.url()).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Target::Postgres { .. } => {
+                let pool = sqlx::PgPool::connect(&self.url()).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+}
+
+async fn targets() -> Vec<Target> {
+    let mut v = vec![Target::Sqlite(tempfile::tempdir().unwrap())];
+    if let Some(admin) = std::env::var("DANVAN_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        let name = format!(
+            "danvan_cli_{}_{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_micros()
+        );
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        v.push(Target::Postgres { admin, name });
+    }
+    v
+}
+
+async fn drop_target(t: Target) {
+    if let Target::Postgres { admin, name } = t {
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&pool)
+        .await;
+        pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn migrate_user_add_and_audit_verify() {
+    for t in targets().await {
+        let db = t.args();
+        let o = danvan(&["migrate"], &db, None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("database migrated"));
+
+        let add = |username: &str, unit: &str, password: &str| {
+            danvan(
+                &[
+                    "user",
+                    "add",
+                    "--username",
+                    username,
+                    "--role",
+                    "unit_officer",
+                    "--unit",
+                    unit,
+                    "--display-name",
+                    "Cán bộ Óc Eo",
+                    "--password-stdin",
+                ],
+                &db,
+                Some(password),
+            )
+        };
+        let o = add("canbo.cli", "30688", "mật khẩu dòng lệnh đủ dài\n");
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains("created account canbo.cli"),
+            "{}",
+            text(&o)
+        );
+        assert!(text(&o).contains("Xã Óc Eo"));
+
+        let o = add("canbo.cli", "30688", "mật khẩu dòng lệnh đủ dài\n");
+        assert!(
+            !o.status.success(),
+            "a second account with the same name is refused"
+        );
+        let o = add("canbo.ngan", "30688", "ngắn\n");
+        assert!(!o.status.success());
+        assert!(text(&o).contains("at least 10 characters"), "{}", text(&o));
+        let o = add("canbo.khac", "99999", "mật khẩu dòng lệnh đủ dài\n");
+        assert!(!o.status.success());
+        assert!(text(&o).contains("99999"), "{}", text(&o));
+        let o = danvan(
+            &[
+                "user",
+                "add",
+                "--username",
+                "x.y.z",
+                "--role",
+                "emperor",
+                "--password-stdin",
+            ],
+            &db,
+            Some("mật khẩu dòng lệnh đủ dài\n"),
+        );
+        assert!(!o.status.success());
+        assert!(text(&o).contains("unknown role"));
+
+        let o = danvan(&["audit", "verify"], &db, None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains("audit trail intact: 1 entries"),
+            "{}",
+            text(&o)
+        );
+
+        match &t {
+            Target::Sqlite(_) => t.exec("DROP TRIGGER audit_log_no_update").await,
+            Target::Postgres { .. } => {
+                t.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
+                    .await
+            }
+        }
+        t.exec("UPDATE audit_log SET actor = 'someone-else'").await;
+        let o = danvan(&["audit", "verify"], &db, None);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains("BROKEN at entry 1"), "{}", text(&o));
+        drop_target(t).await;
+    }
+}
+
+#[tokio::test]
+async fn database_url_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/from-env.sqlite3", dir.path().display());
+    let o = Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(dir.path().join("from-env.sqlite3").exists());
+}
