@@ -44,9 +44,7 @@ async fn changes_are_recorded_and_tampering_is_detected() {
             .unwrap();
 
         let page: Value = c
-            .get(app.url(&format!(
-                "/api/v1/audit?action=account.disable&entity_type=account"
-            )))
+            .get(app.url("/api/v1/audit?action=account.disable&entity_type=account"))
             .bearer_auth(&admin)
             .send()
             .await
