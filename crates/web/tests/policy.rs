@@ -28,6 +28,9 @@ async fn org_id(app: &common::TestApp, token: &str, name_part: &str) -> i64 {
         .unwrap()
 }
 
+/// (method, path, body, status for the officer, the supervisor, the reporter)
+type SignedCase = (&'static str, String, Option<Value>, u16, u16, u16);
+
 /// Sends one request and returns its status.
 async fn status(
     app: &common::TestApp,
@@ -118,7 +121,7 @@ async fn every_route_checks_role_and_scope() {
         }
 
         // Signed in: (method, path, body, officer, supervisor, reporter)
-        let signed: Vec<(&str, String, Option<Value>, u16, u16, u16)> = vec![
+        let signed: Vec<SignedCase> = vec![
             ("GET", "/api/v1/me".into(), None, 200, 200, 200),
             (
                 "POST",
