@@ -226,7 +226,14 @@ async fn user_add(
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let database = open(&db).await?;
-    let state = AppState::new(database.clone(), Config::default()).await?;
+    let state = AppState::new(
+        database.clone(),
+        Config {
+            data_dir: db.data_dir.clone(),
+            ..Config::default()
+        },
+    )
+    .await?;
     let unit = match unit {
         Some(u) => u,
         None => {

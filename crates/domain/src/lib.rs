@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod movement;
 pub mod organisation;
 pub mod password;
 pub mod policy;

@@ -42,6 +42,16 @@ pub enum Action {
     ViewOrganisations,
     /// Create and edit organisations (target: the organisation's unit).
     ManageOrganisations,
+    /// Launch and edit campaigns, form councils.
+    ManageCampaigns,
+    /// Register and report a model (target: its unit and organisation).
+    RegisterInitiative,
+    /// Approve, return or reject registrations, verify reports (target: the model's unit).
+    ReviewInitiative,
+    /// See a model that is not public (target: its unit and organisation).
+    ViewInitiative,
+    /// Draft and record commendation decisions.
+    Commend,
 }
 
 impl Action {
@@ -67,6 +77,16 @@ impl Action {
                 Supervisor,
             ],
             Action::ManageOrganisations => &[ProvinceAdmin, UnitOfficer],
+            Action::ManageCampaigns | Action::Commend => &[ProvinceAdmin],
+            Action::RegisterInitiative => &[ProvinceAdmin, Reporter],
+            Action::ReviewInitiative => &[ProvinceAdmin, UnitOfficer],
+            Action::ViewInitiative => &[
+                ProvinceAdmin,
+                UnitOfficer,
+                Reporter,
+                CouncilMember,
+                Supervisor,
+            ],
         }
     }
 }
@@ -88,6 +108,35 @@ pub fn authorize(
         .iter()
         .filter(|g| allowed.contains(&g.role))
         .any(|g| target.is_none_or(|t| tree.contains(g.unit_id, t)));
+    if ok { Ok(()) } else { Err(Denied) }
+}
+
+/// What an action is about: a unit, and for reporters' and handlers' grants, an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Target {
+    pub unit: Option<i64>,
+    pub organisation: Option<i64>,
+}
+
+/// Like [`authorize`], and a grant bound to an organisation (reporter, handler) only covers
+/// that organisation's things.
+pub fn authorize_for(
+    who: &Principal,
+    action: Action,
+    target: Target,
+    tree: &UnitTree,
+) -> Result<(), Denied> {
+    let allowed = action.roles();
+    let ok = who
+        .grants
+        .iter()
+        .filter(|g| allowed.contains(&g.role))
+        .any(|g| {
+            let in_unit = target.unit.is_none_or(|t| tree.contains(g.unit_id, t));
+            let in_org = !g.role.needs_organisation()
+                || (target.organisation.is_some() && g.organisation_id == target.organisation);
+            in_unit && in_org
+        });
     if ok { Ok(()) } else { Err(Denied) }
 }
 
@@ -172,6 +221,49 @@ mod tests {
         let sup = who(Role::Supervisor, 1);
         assert!(authorize(&sup, Action::ViewOrganisations, Some(4), &t).is_ok());
         assert!(authorize(&sup, Action::ManageOrganisations, Some(4), &t).is_err());
+    }
+
+    #[test]
+    fn reporters_act_only_for_their_organisation() {
+        let t = tree();
+        let reporter = Principal {
+            account_id: 3,
+            username: "r".into(),
+            display_name: "R".into(),
+            grants: vec![Grant {
+                role: Role::Reporter,
+                unit_id: 2,
+                organisation_id: Some(7),
+            }],
+        };
+        let own = Target {
+            unit: Some(4),
+            organisation: Some(7),
+        };
+        let other = Target {
+            unit: Some(4),
+            organisation: Some(8),
+        };
+        assert!(authorize_for(&reporter, Action::RegisterInitiative, own, &t).is_ok());
+        assert!(authorize_for(&reporter, Action::RegisterInitiative, other, &t).is_err());
+        assert!(
+            authorize_for(
+                &reporter,
+                Action::RegisterInitiative,
+                Target {
+                    unit: Some(5),
+                    organisation: Some(7)
+                },
+                &t
+            )
+            .is_err()
+        );
+        assert!(authorize_for(&reporter, Action::ReviewInitiative, own, &t).is_err());
+        let officer = who(Role::UnitOfficer, 2);
+        assert!(
+            authorize_for(&officer, Action::ReviewInitiative, other, &t).is_ok(),
+            "officers are not bound to one organisation"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod jobs;
+pub mod movement;
 pub mod organisations;
 pub mod rate_limit;
 pub mod settings;

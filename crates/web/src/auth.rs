@@ -174,3 +174,18 @@ pub async fn identify(
     }
     Ok(resp)
 }
+
+/// The signed-in principal as an extractor: anonymous callers get 401 before any other
+/// extractor (a multipart body, say) is even read.
+pub struct SignedIn(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller
+            .principal
+            .map(SignedIn)
+            .ok_or(AppError::Unauthenticated)
+    }
+}

@@ -4,6 +4,8 @@ use chrono::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where files (evidence, exports) are kept, also when the database is PostgreSQL.
+    pub data_dir: std::path::PathBuf,
     /// Behind a TLS-terminating proxy: mark cookies Secure and send HSTS.
     pub behind_tls: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
@@ -21,6 +23,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            data_dir: std::path::PathBuf::from("./danvan-data"),
             behind_tls: false,
             trust_proxy: false,
             session_ttl: Duration::hours(12),

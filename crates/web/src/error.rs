@@ -43,6 +43,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest("unsupported_media_type", _) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::BadRequest("payload_too_large", _) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -203,6 +204,7 @@ impl IntoResponse for AppError {
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         let code = match &r {
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
             JsonRejection::JsonSyntaxError(_) => "malformed_json",
             JsonRejection::JsonDataError(_) => "invalid_json_fields",

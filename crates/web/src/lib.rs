@@ -33,8 +33,10 @@ use tower_http::trace::TraceLayer;
 pub use config::Config;
 pub use state::AppState;
 
-/// Largest request body accepted anywhere (forms and JSON); uploads get their own limit later.
+/// Largest body of a form or JSON request.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest body of an upload (a 10 MiB file and its form fields); only upload routes allow it.
+pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
 
 /// The whole application: pages, API, assets and operations endpoints behind the pipeline.
 pub fn router(state: AppState) -> Router {

@@ -13,6 +13,7 @@ pub struct AppState {
     pub db: Db,
     tree: Arc<RwLock<Arc<UnitTree>>>,
     pub config: Arc<Config>,
+    pub files: Arc<danvan_files::FileStore>,
     pub metrics: Arc<Metrics>,
     pub started: std::time::Instant,
 }
@@ -21,7 +22,11 @@ impl AppState {
     /// Loads the unit tree from the (migrated) database.
     pub async fn new(db: Db, config: Config) -> Result<Self, danvan_storage::StoreError> {
         let tree = danvan_storage::units::load_tree(&db).await?;
+        let files = danvan_files::FileStore::new(config.data_dir.join("files")).map_err(|e| {
+            danvan_storage::StoreError::Other(format!("cannot open the file store: {e}"))
+        })?;
         Ok(Self {
+            files: Arc::new(files),
             db,
             tree: Arc::new(RwLock::new(Arc::new(tree))),
             config: Arc::new(config),

@@ -481,6 +481,19 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/accounts/{id}/enable"),
         ("GET", "/api/v1/audit"),
         ("GET", "/api/v1/audit/verify"),
+        ("GET", "/api/v1/campaigns"),
+        ("POST", "/api/v1/campaigns"),
+        ("GET", "/api/v1/campaigns/{id}"),
+        ("GET", "/api/v1/initiatives"),
+        ("POST", "/api/v1/initiatives"),
+        ("GET", "/api/v1/initiatives/{id}"),
+        ("PUT", "/api/v1/initiatives/{id}"),
+        ("POST", "/api/v1/initiatives/{id}/transitions"),
+        ("GET", "/api/v1/initiatives/{id}/reports"),
+        ("POST", "/api/v1/initiatives/{id}/reports"),
+        ("POST", "/api/v1/reports/{id}/review"),
+        ("GET", "/api/v1/initiatives/{id}/evidence"),
+        ("POST", "/api/v1/initiatives/{id}/evidence"),
     ]
 }
 

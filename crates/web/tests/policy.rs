@@ -44,6 +44,7 @@ async fn status(
         "GET" => c.get(app.url(path)),
         "POST" => c.post(app.url(path)),
         "DELETE" => c.delete(app.url(path)),
+        "PUT" => c.put(app.url(path)),
         other => panic!("{other}"),
     };
     if let Some(t) = token {
@@ -51,7 +52,7 @@ async fn status(
     }
     if let Some(b) = body {
         req = req.json(&b);
-    } else if method == "POST" {
+    } else if method == "POST" || method == "PUT" {
         req = req.json(&json!({}));
     }
     req.send().await.unwrap().status().as_u16()
@@ -67,6 +68,19 @@ async fn every_route_checks_role_and_scope() {
         let inside = org_id(&app, &admin, "Hội Nông dân phường Long Xuyên").await;
         let outside = org_id(&app, &admin, "Rạch Giá").await;
         let some_account = 2;
+        // A returned registration in Núi Cấm: outside the Long Xuyên officer's and reporter's reach.
+        let all: Value = app
+            .client()
+            .get(app.url("/api/v1/initiatives?state=returned"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let returned = all["items"][0]["id"].as_i64().unwrap();
+        let moves = json!({"action": "approve"});
 
         let org_in = json!({"name": "Chi hội Khuyến học khóm Bình Khánh", "kind": "collective", "unit_code": "30307"});
         let org_out = json!({"name": "Chi hội Khuyến học Rạch Giá", "kind": "collective", "unit_code": "30742"});
@@ -110,6 +124,44 @@ async fn every_route_checks_role_and_scope() {
             ),
             ("GET", "/api/v1/audit".into(), None, 401),
             ("GET", "/api/v1/audit/verify".into(), None, 401),
+            ("GET", "/api/v1/campaigns".into(), None, 200),
+            ("POST", "/api/v1/campaigns".into(), None, 401),
+            ("GET", "/api/v1/campaigns/1".into(), None, 200),
+            ("GET", "/api/v1/initiatives".into(), None, 200),
+            ("POST", "/api/v1/initiatives".into(), None, 401),
+            ("GET", format!("/api/v1/initiatives/{returned}"), None, 404),
+            ("PUT", format!("/api/v1/initiatives/{returned}"), None, 401),
+            (
+                "POST",
+                format!("/api/v1/initiatives/{returned}/transitions"),
+                None,
+                401,
+            ),
+            (
+                "GET",
+                format!("/api/v1/initiatives/{returned}/reports"),
+                None,
+                404,
+            ),
+            (
+                "POST",
+                format!("/api/v1/initiatives/{returned}/reports"),
+                None,
+                401,
+            ),
+            ("POST", "/api/v1/reports/1/review".into(), None, 401),
+            (
+                "GET",
+                format!("/api/v1/initiatives/{returned}/evidence"),
+                None,
+                404,
+            ),
+            (
+                "POST",
+                format!("/api/v1/initiatives/{returned}/evidence"),
+                None,
+                401,
+            ),
         ];
         // Anonymous first: everything but the public unit tree needs a token.
         for (method, path, body, anon) in &matrix {
@@ -183,6 +235,46 @@ async fn every_route_checks_role_and_scope() {
             ),
             ("GET", "/api/v1/audit".into(), None, 403, 403, 403),
             ("GET", "/api/v1/audit/verify".into(), None, 403, 403, 403),
+            (
+                "POST",
+                "/api/v1/campaigns".into(),
+                Some(json!({"year": 2026, "title": "X"})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "GET",
+                format!("/api/v1/initiatives/{returned}"),
+                None,
+                403,
+                200,
+                403,
+            ),
+            (
+                "PUT",
+                format!("/api/v1/initiatives/{returned}"),
+                Some(json!({"version": 1})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                format!("/api/v1/initiatives/{returned}/transitions"),
+                Some(moves.clone()),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                format!("/api/v1/initiatives/{returned}/reports"),
+                Some(json!({"milestone": "midyear"})),
+                403,
+                403,
+                403,
+            ),
         ];
         let orgs_before = app.count("organisations").await;
         let accounts_before = app.count("accounts").await;

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod auth;
+pub mod movement;
 mod organisations;
 mod units;
 
@@ -39,6 +40,34 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts/{id}/enable", post(accounts::enable))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/verify", get(audit::verify))
+        .route(
+            "/api/v1/campaigns",
+            get(movement::list_campaigns).post(movement::create_campaign),
+        )
+        .route("/api/v1/campaigns/{id}", get(movement::show_campaign))
+        .route(
+            "/api/v1/initiatives",
+            get(movement::list_initiatives).post(movement::create_initiative),
+        )
+        .route(
+            "/api/v1/initiatives/{id}",
+            get(movement::show_initiative).put(movement::update_initiative),
+        )
+        .route(
+            "/api/v1/initiatives/{id}/transitions",
+            post(movement::transition),
+        )
+        .route(
+            "/api/v1/initiatives/{id}/reports",
+            get(movement::list_reports).post(movement::file_report),
+        )
+        .route("/api/v1/reports/{id}/review", post(movement::review_report))
+        .route(
+            "/api/v1/initiatives/{id}/evidence",
+            get(movement::list_evidence)
+                .post(movement::add_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
 }
 
 struct BearerAuth;
@@ -63,6 +92,10 @@ impl Modify for BearerAuth {
         organisations::list, organisations::create, organisations::show,
         accounts::list, accounts::create, accounts::disable, accounts::enable,
         audit::list, audit::verify,
+        movement::create_campaign, movement::list_campaigns, movement::show_campaign,
+        movement::create_initiative, movement::list_initiatives, movement::show_initiative, movement::update_initiative,
+        movement::transition, movement::file_report, movement::list_reports, movement::review_report,
+        movement::add_evidence, movement::list_evidence,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

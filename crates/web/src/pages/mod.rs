@@ -4,6 +4,8 @@
 mod admin;
 pub use admin::audit_filter;
 mod dashboard;
+pub mod format;
+mod movement;
 mod organisations;
 mod public;
 mod session;
@@ -25,7 +27,26 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
-        .route("/mo-hinh", get(public::showcase))
+        .route("/mo-hinh", get(movement::showcase))
+        .route(
+            "/mo-hinh/dang-ky",
+            get(movement::register_form).post(movement::register),
+        )
+        .route("/mo-hinh/{id}", get(movement::detail))
+        .route("/mo-hinh/{id}/chuyen", post(movement::transition))
+        .route("/mo-hinh/{id}/bao-cao", post(movement::file_report))
+        .route(
+            "/mo-hinh/{id}/minh-chung",
+            post(movement::upload_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/bao-cao/{id}/xac-minh", post(movement::review_report))
+        .route("/tep/{sha}", get(movement::file))
+        .route("/tep/{sha}/anh-nho", get(movement::thumbnail))
+        .route(
+            "/quan-tri/dot-thi-dua",
+            get(movement::campaigns_list).post(movement::campaign_create),
+        )
         .route("/kien-nghi", get(public::petitions))
         .route("/don-vi", get(public::units))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
@@ -88,6 +109,12 @@ impl Frame {
             items.push(("/bang-dieu-khien", "nav.dashboard"));
             if authorize(p, Action::ViewOrganisations, None, &tree).is_ok() {
                 items.push(("/to-chuc", "nav.organisations"));
+            }
+            if authorize(p, Action::RegisterInitiative, None, &tree).is_ok() {
+                items.push(("/mo-hinh/dang-ky", "nav.register"));
+            }
+            if authorize(p, Action::ManageCampaigns, None, &tree).is_ok() {
+                items.push(("/quan-tri/dot-thi-dua", "nav.campaigns"));
             }
             if authorize(p, Action::ManageAccounts, None, &tree).is_ok() {
                 items.push(("/quan-tri/tai-khoan", "nav.accounts"));

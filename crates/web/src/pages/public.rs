@@ -47,16 +47,6 @@ fn message(
     })
 }
 
-pub async fn showcase(State(state): State<AppState>, caller: Caller) -> Response {
-    message(
-        &state,
-        &caller,
-        "/mo-hinh",
-        "showcase.title",
-        "showcase.empty",
-    )
-}
-
 pub async fn petitions(State(state): State<AppState>, caller: Caller) -> Response {
     message(
         &state,

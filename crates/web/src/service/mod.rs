@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod campaigns;
+pub mod initiatives;
 pub mod organisations;
 
 use danvan_domain::FieldError;

@@ -31,6 +31,8 @@ fn with_database(url: &str, name: &str) -> String {
 
 pub struct TestDb {
     pub db: Db,
+    /// Files (evidence) of this test, whatever the backend.
+    pub files_dir: tempfile::TempDir,
     pub url: Option<String>,
     dir: Option<tempfile::TempDir>,
     pg_name: Option<String>,
@@ -73,6 +75,7 @@ impl TestDb {
             url,
             dir,
             pg_name,
+            files_dir: tempfile::tempdir().unwrap(),
         }
     }
 
@@ -111,8 +114,9 @@ impl TestApp {
     }
 
     /// Starts the app with the demo province loaded.
-    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+    pub async fn spawn_with(backend: Backend, mut config: Config) -> TestApp {
         let test_db = TestDb::fresh(backend).await;
+        config.data_dir = test_db.files_dir.path().to_path_buf();
         let state = AppState::new(test_db.db.clone(), config).await.unwrap();
         let demo = danvan_web::demo::load(&state).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -8,6 +8,8 @@ use danvan_storage::audit::{self, Actor, Change};
 use danvan_storage::{accounts, organisations, settings};
 use serde_json::json;
 
+mod movement;
+
 use crate::error::AppError;
 use crate::service::accounts::{NewAccount, validate_new};
 use crate::state::AppState;
@@ -129,6 +131,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             tx.commit().await?;
             org_ids.push(org.id);
         }
+        let mut reporter_id = None;
         for (username, display_name, role, code, org) in ACCOUNTS {
             let input = NewAccount {
                 username: username.to_string(),
@@ -139,8 +142,12 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
                 password: Some(secret::generated_password()),
             };
             let v = validate_new(state, &input).await?;
-            crate::service::accounts::provision(state, &actor, &v, true).await?;
+            let id = crate::service::accounts::provision(state, &actor, &v, true).await?;
+            if *role == Role::Reporter {
+                reporter_id = Some(id);
+            }
         }
+        movement::load(state, &org_ids, reporter_id).await?;
         let mut tx = state.db.begin().await?;
         settings::set(&mut tx, LOADED_KEY, &crate::now().to_rfc3339()).await?;
         tx.commit().await?;

@@ -1,0 +1,1064 @@
+//! The movement's pages: the public showcase and a model's page (with the actions each
+//! signed-in role may take there), registration, campaigns, evidence files.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use danvan_domain::movement::{
+    self, Field, IndicatorKind, RegistrantKind, State as St, Transition,
+};
+use danvan_domain::policy::{Action, Target, authorize, authorize_for};
+use danvan_storage::movement::{campaigns, initiatives, reports};
+use serde::Deserialize;
+
+use super::format::{date, number};
+use super::{Frame, local_time, render};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::service::campaigns::CampaignInput;
+use crate::service::initiatives::{
+    self as svc, IndicatorInput, InitiativeInput, ReportInput, ValueInput,
+};
+use crate::state::AppState;
+
+fn label<T>(lang: Lang, vi: T, en: T) -> T {
+    if lang == Lang::Vi { vi } else { en }
+}
+
+fn field_label(lang: Lang, code: &str) -> String {
+    Field::parse(code)
+        .map(|f| label(lang, f.label_vi(), f.label_en()))
+        .unwrap_or(code)
+        .to_string()
+}
+
+fn state_label(lang: Lang, code: &str) -> String {
+    St::parse(code)
+        .map(|s| label(lang, s.label_vi(), s.label_en()))
+        .unwrap_or(code)
+        .to_string()
+}
+
+/// Accepts "1.500.000", "1500000", "2,5" and "2.5": a comma is the decimal sign, and dots
+/// in groups of three are thousands separators.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim().replace(' ', "");
+    if s.is_empty() {
+        return None;
+    }
+    let normalised = if s.contains(',') {
+        s.replace('.', "").replace(',', ".")
+    } else if s.matches('.').count() > 1 || s.split('.').nth(1).is_some_and(|frac| frac.len() == 3)
+    {
+        s.replace('.', "")
+    } else {
+        s
+    };
+    normalised.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+pub struct Card {
+    id: i64,
+    title: String,
+    field: String,
+    unit: String,
+    year: i64,
+    summary: String,
+    state: String,
+    replications: i64,
+}
+
+#[derive(Template)]
+#[template(path = "showcase.html")]
+struct ShowcasePage {
+    f: Frame,
+    fields: Vec<(&'static str, &'static str)>,
+    units: Vec<(String, String)>,
+    years: Vec<i64>,
+    q_field: String,
+    q_unit: String,
+    q_year: String,
+    items: Vec<Card>,
+    total: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowcaseQuery {
+    field: String,
+    unit: String,
+    year: String,
+    page: Option<u32>,
+}
+
+const PAGE: i64 = 24;
+
+async fn showcase_page(
+    state: &AppState,
+    caller: &Caller,
+    q: ShowcaseQuery,
+) -> Result<ShowcasePage, AppError> {
+    let lang = caller.lang;
+    let year = q.year.trim().parse::<i64>().ok();
+    let filter =
+        crate::api::movement::filter_from(state, None, year, Some(&q.field), Some(&q.unit), None)?;
+    let page = i64::from(q.page.unwrap_or(1).clamp(1, 100_000));
+    // The showcase is public: signed-in staff see the same list as everybody.
+    let (rows, total) = svc::list(state, None, filter, PAGE, (page - 1) * PAGE).await?;
+    let camps: HashMap<i64, i64> = campaigns::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.year))
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
+    let reps: HashMap<i64, i64> = initiatives::replication_counts(&state.db, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    let tree = state.tree();
+    let items = rows
+        .into_iter()
+        .map(|i| Card {
+            id: i.id,
+            field: field_label(lang, &i.field),
+            unit: tree
+                .get(i.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            year: camps.get(&i.campaign_id).copied().unwrap_or_default(),
+            summary: i.summary.chars().take(220).collect::<String>()
+                + if i.summary.chars().count() > 220 {
+                    "…"
+                } else {
+                    ""
+                },
+            state: state_label(lang, &i.state),
+            replications: reps.get(&i.id).copied().unwrap_or(0),
+            title: i.title,
+        })
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    let mut units: Vec<(String, String)> = tree
+        .iter()
+        .filter(|u| u.level == danvan_domain::UnitLevel::Commune && u.valid_at(today))
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect();
+    units.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut years: Vec<i64> = camps.values().copied().collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let url = |p: i64| {
+        let query = serde_urlencoded::to_string([
+            ("field", q.field.as_str()),
+            ("unit", q.unit.as_str()),
+            ("year", q.year.as_str()),
+            ("page", &p.to_string()),
+        ])
+        .unwrap_or_default();
+        format!("/mo-hinh?{query}")
+    };
+    Ok(ShowcasePage {
+        f: Frame::new(state, caller, "/mo-hinh", "showcase.title"),
+        fields: Field::ALL
+            .iter()
+            .map(|f| (f.code(), label(lang, f.label_vi(), f.label_en())))
+            .collect(),
+        units,
+        years,
+        items,
+        total,
+        prev_url: (page > 1).then(|| url(page - 1)),
+        next_url: (page * PAGE < total).then(|| url(page + 1)),
+        q_field: q.field,
+        q_unit: q.unit,
+        q_year: q.year,
+    })
+}
+
+pub async fn showcase(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ShowcaseQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = match q {
+        Ok(Query(q)) => showcase_page(&state, &caller, q).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, "/mo-hinh", e),
+    }
+}
+
+pub struct ResultRow {
+    id: i64,
+    name: String,
+    unit: String,
+    target: String,
+    achieved: String,
+    achieved_raw: String,
+    percent: i64,
+}
+
+pub struct Photo {
+    url: String,
+    thumb: Option<String>,
+    caption: String,
+}
+
+pub struct ReportRow {
+    id: i64,
+    milestone: String,
+    submitted: String,
+    state: String,
+    narrative: String,
+    correction: Option<String>,
+    review_comment: Option<String>,
+    can_review: bool,
+}
+
+#[derive(Template)]
+#[template(path = "initiative.html")]
+struct InitiativePage {
+    f: Frame,
+    i: initiatives::Initiative,
+    state_label: String,
+    field_label: String,
+    unit_name: String,
+    period: String,
+    source: Option<(i64, String)>,
+    results: Vec<ResultRow>,
+    photos: Vec<Photo>,
+    replications: Vec<(i64, String, String)>,
+    reports: Vec<ReportRow>,
+    actions: Vec<(&'static str, &'static str, &'static str)>,
+    can_report: bool,
+    can_replicate: bool,
+    events: Vec<String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn initiative_page(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<InitiativePage, AppError> {
+    let lang = caller.lang;
+    let who = caller.principal.as_ref();
+    let i = svc::get(state, who, id).await?;
+    let tree = state.tree();
+    let current = St::parse(&i.state).unwrap_or(St::Draft);
+    let target = Target {
+        unit: Some(i.unit_id),
+        organisation: i.organisation_id,
+    };
+    let registrant =
+        who.is_some_and(|p| authorize_for(p, Action::RegisterInitiative, target, &tree).is_ok());
+    let reviewer = who.is_some_and(|p| {
+        authorize_for(
+            p,
+            Action::ReviewInitiative,
+            Target {
+                unit: Some(i.unit_id),
+                organisation: None,
+            },
+            &tree,
+        )
+        .is_ok()
+    });
+    let staff =
+        who.is_some_and(|p| authorize_for(p, Action::ViewInitiative, target, &tree).is_ok());
+
+    let achieved = svc::latest_verified(state, i.id).await?;
+    let results = initiatives::indicators(&state.db, i.id)
+        .await?
+        .into_iter()
+        .map(|ind| {
+            let kind = IndicatorKind::parse(&ind.kind);
+            let done = achieved
+                .iter()
+                .find(|(k, _)| *k == ind.id)
+                .map(|(_, v)| *v)
+                .unwrap_or(0.0);
+            let percent = if ind.target > 0.0 {
+                ((done / ind.target) * 100.0).round().clamp(0.0, 999.0) as i64
+            } else {
+                100
+            };
+            ResultRow {
+                id: ind.id,
+                name: ind.custom_name.clone().unwrap_or_else(|| {
+                    kind.map(|k| label(lang, k.label_vi(), k.label_en()))
+                        .unwrap_or("")
+                        .to_string()
+                }),
+                unit: ind
+                    .custom_unit
+                    .clone()
+                    .unwrap_or_else(|| kind.map(|k| k.unit_vi()).unwrap_or("").to_string()),
+                target: number(ind.target),
+                achieved: number(done),
+                achieved_raw: if done == 0.0 {
+                    String::new()
+                } else {
+                    done.to_string()
+                },
+                percent,
+            }
+        })
+        .collect();
+    let all_reports = reports::for_initiative(&state.db, i.id).await?;
+    let photos = reports::evidence(&state.db, i.id)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            staff
+                || e.report_id.is_none_or(|r| {
+                    all_reports
+                        .iter()
+                        .any(|rep| rep.id == r && rep.state == "verified")
+                })
+        })
+        .map(|e| Photo {
+            thumb: e
+                .mime
+                .starts_with("image/")
+                .then(|| format!("/tep/{}/anh-nho", e.sha256)),
+            url: format!("/tep/{}", e.sha256),
+            caption: e.caption,
+        })
+        .collect();
+    let reports = all_reports
+        .into_iter()
+        .filter(|r| staff || r.state == "verified")
+        .map(|r| ReportRow {
+            id: r.id,
+            milestone: movement::Milestone::parse(&r.milestone)
+                .map(|m| label(lang, m.label_vi(), m.label_en()))
+                .unwrap_or("")
+                .to_string(),
+            submitted: local_time(r.submitted_at),
+            state: movement::ReportState::parse(&r.state)
+                .map(|s| label(lang, s.label_vi(), s.label_en()))
+                .unwrap_or("")
+                .to_string(),
+            can_review: reviewer && r.state == "submitted",
+            narrative: r.narrative,
+            correction: r.correction_note,
+            review_comment: r.review_comment.filter(|_| staff),
+        })
+        .collect();
+    let source = match i.source_id {
+        Some(s) => initiatives::by_id(&state.db, s)
+            .await?
+            .filter(|s| St::parse(&s.state).is_some_and(St::is_public))
+            .map(|s| (s.id, s.title)),
+        None => None,
+    };
+    let public_states: Vec<String> = St::PUBLIC.iter().map(|s| s.code().to_string()).collect();
+    let (children, _) = initiatives::list(
+        &state.db,
+        &initiatives::Filter {
+            source_id: Some(i.id),
+            states: public_states,
+            ..Default::default()
+        },
+        100,
+        0,
+    )
+    .await?;
+    let replications = children
+        .into_iter()
+        .map(|c| {
+            (
+                c.id,
+                c.title,
+                tree.get(c.unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut actions = Vec::new();
+    for t in Transition::ALL {
+        let allowed = match t.side() {
+            movement::Side::Registrant => registrant,
+            movement::Side::Reviewer => reviewer,
+        };
+        if allowed && movement::next_state(current, *t).is_some() {
+            let style = match t {
+                Transition::Approve | Transition::Submit => "btn-primary",
+                Transition::Reject | Transition::Withdraw => "btn-danger",
+                _ => "btn-secondary",
+            };
+            actions.push((t.code(), label(lang, t.label_vi(), t.label_en()), style));
+        }
+    }
+    let events = if staff {
+        initiatives::events(&state.db, i.id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let comment = e.comment.map(|c| format!(" — {c}")).unwrap_or_default();
+                format!(
+                    "{}: {} → {}{comment}",
+                    local_time(e.at),
+                    state_label(lang, &e.from_state),
+                    state_label(lang, &e.to_state)
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let can_replicate = current.is_public()
+        && who.is_some_and(|p| {
+            p.grants.iter().any(|g| {
+                g.role == danvan_domain::Role::Reporter
+                    && g.organisation_id.is_some()
+                    && g.organisation_id != i.organisation_id
+            })
+        });
+    let mut f = Frame::new(state, caller, "/mo-hinh", "showcase.title");
+    f.title = i.title.clone();
+    Ok(InitiativePage {
+        f,
+        state_label: state_label(lang, &i.state),
+        field_label: field_label(lang, &i.field),
+        unit_name: tree.path_name(i.unit_id),
+        period: format!("{} – {}", date(i.starts_on), date(i.ends_on)),
+        source,
+        results,
+        photos,
+        replications,
+        reports,
+        actions,
+        can_report: registrant && movement::accepts_reports(current),
+        can_replicate,
+        events,
+        notice,
+        error,
+        i,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DetailQuery {
+    ok: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Response {
+    let path = format!("/mo-hinh/{id}");
+    let Ok(id) = id.parse::<i64>() else {
+        return super::error_page(&state, &caller, &path, AppError::NotFound);
+    };
+    let notice =
+        q.ok.map(|_| i18n::t(caller.lang, "initiative.done").to_string());
+    match initiative_page(&state, &caller, id, notice, None).await {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, &path, e),
+    }
+}
+
+/// Re-shows the model's page with the error of a refused action.
+async fn refused(state: &AppState, caller: &Caller, id: i64, e: AppError) -> Response {
+    let path = format!("/mo-hinh/{id}");
+    if !matches!(e, AppError::Invalid(_) | AppError::Conflict(_)) {
+        return super::error_page(state, caller, &path, e);
+    }
+    let status = e.status();
+    match initiative_page(state, caller, id, None, Some(e.message(caller.vi()))).await {
+        Ok(p) => (status, render(p)).into_response(),
+        Err(e) => super::error_page(state, caller, &path, e),
+    }
+}
+
+fn done(id: i64) -> Response {
+    Redirect::to(&format!("/mo-hinh/{id}?ok=1")).into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TransitionForm {
+    action: String,
+    comment: String,
+}
+
+pub async fn transition(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(form): Form<TransitionForm>,
+) -> Response {
+    let result = match caller.require() {
+        Ok(p) => svc::transition(&state, p, id, &form.action, Some(&form.comment)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => done(id),
+        Err(e) => refused(&state, &caller, id, e).await,
+    }
+}
+
+pub async fn file_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut values = Vec::new();
+    let mut bad_number = false;
+    for (k, v) in &form {
+        if let Some(ind) = k.strip_prefix("value_").and_then(|s| s.parse::<i64>().ok()) {
+            match parse_number(v) {
+                Some(value) => values.push(ValueInput {
+                    indicator_id: ind,
+                    value,
+                }),
+                None => bad_number = true,
+            }
+        }
+    }
+    let result = match caller.require() {
+        Ok(_) if bad_number => Err(AppError::invalid(danvan_domain::FieldError::new(
+            "values",
+            "invalid_value",
+            "Kết quả phải là số (ví dụ 1.500.000 hoặc 2,5).",
+            "Values must be numbers (e.g. 1,500,000 or 2.5).",
+        ))),
+        Ok(p) => {
+            let input = ReportInput {
+                milestone: get("milestone"),
+                narrative: get("narrative"),
+                values,
+                correction_note: Some(get("correction_note")),
+            };
+            svc::file_report(&state, p, id, &input).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => done(id),
+        Err(e) => refused(&state, &caller, id, e).await,
+    }
+}
+
+pub async fn review_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(report_id): Path<i64>,
+    Form(form): Form<TransitionForm>,
+) -> Response {
+    let initiative = match reports::by_id(&state.db, report_id).await {
+        Ok(Some(r)) => r.initiative_id,
+        Ok(None) => return super::error_page(&state, &caller, "/bao-cao", AppError::NotFound),
+        Err(e) => return super::error_page(&state, &caller, "/bao-cao", e.into()),
+    };
+    let result = match caller.require() {
+        Ok(p) => svc::review_report(&state, p, report_id, &form.action, Some(&form.comment))
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => done(initiative),
+        Err(e) => refused(&state, &caller, initiative, e).await,
+    }
+}
+
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    let result = match caller.require() {
+        Ok(p) => match crate::api::movement::read_upload(form).await {
+            Ok((bytes, caption, report_id)) => {
+                svc::add_evidence(&state, p, id, report_id, bytes, &caption)
+                    .await
+                    .map(|_| ())
+            }
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => done(id),
+        Err(e) => refused(&state, &caller, id, e).await,
+    }
+}
+
+/// Serves an evidence file, or its thumbnail, to whoever may see a model it belongs to.
+async fn serve_file(
+    state: &AppState,
+    caller: &Caller,
+    sha: &str,
+    thumbnail: bool,
+) -> Result<Response, AppError> {
+    let uses = reports::evidence_by_sha(&state.db, sha).await?;
+    let mut visible = None;
+    for e in &uses {
+        if let Some(i) = initiatives::by_id(&state.db, e.initiative_id).await?
+            && svc::can_view(state, caller.principal.as_ref(), &i)
+        {
+            visible = Some((
+                e.mime.clone(),
+                St::parse(&i.state).is_some_and(St::is_public),
+            ));
+            break;
+        }
+    }
+    let (mime, public) = visible.ok_or(AppError::NotFound)?;
+    let files = state.files.clone();
+    let sha = sha.to_string();
+    let bytes = tokio::task::spawn_blocking(move || {
+        if thumbnail {
+            files.read_thumbnail(&sha)
+        } else {
+            files.read(&sha)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|_| AppError::NotFound)?;
+    let mime = if thumbnail {
+        "image/jpeg".to_string()
+    } else {
+        mime
+    };
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if public {
+            "public, max-age=86400"
+        } else {
+            "private, max-age=300"
+        }),
+    );
+    if mime == "application/pdf" {
+        // A PDF may carry script: download it, never render it in our origin.
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"minh-chung.pdf\""),
+        );
+    }
+    Ok(resp)
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha): Path<String>,
+) -> Response {
+    match serve_file(&state, &caller, &sha, false).await {
+        Ok(r) => r,
+        Err(e) => (e.status(), e.message(caller.vi())).into_response(),
+    }
+}
+
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha): Path<String>,
+) -> Response {
+    match serve_file(&state, &caller, &sha, true).await {
+        Ok(r) => r,
+        Err(e) => (e.status(), e.message(caller.vi())).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RegisterForm {
+    campaign_id: String,
+    source_id: String,
+    title: String,
+    field: String,
+    unit_code: String,
+    registrant_kind: String,
+    registrant_name: String,
+    summary: String,
+    goals: String,
+    partners: String,
+    starts_on: String,
+    ends_on: String,
+    kind1: String,
+    target1: String,
+    name1: String,
+    unit1: String,
+    kind2: String,
+    target2: String,
+    name2: String,
+    unit2: String,
+    kind3: String,
+    target3: String,
+    name3: String,
+    unit3: String,
+    submit: String,
+}
+
+impl RegisterForm {
+    fn slot(&self, n: usize) -> (&str, &str, &str, &str) {
+        match n {
+            1 => (&self.kind1, &self.target1, &self.name1, &self.unit1),
+            2 => (&self.kind2, &self.target2, &self.name2, &self.unit2),
+            _ => (&self.kind3, &self.target3, &self.name3, &self.unit3),
+        }
+    }
+    fn kind(&self, n: &usize) -> &str {
+        self.slot(*n).0
+    }
+    fn target(&self, n: &usize) -> &str {
+        self.slot(*n).1
+    }
+    fn custom_name(&self, n: &usize) -> &str {
+        self.slot(*n).2
+    }
+    fn custom_unit(&self, n: &usize) -> &str {
+        self.slot(*n).3
+    }
+}
+
+#[derive(Template)]
+#[template(path = "initiative_new.html")]
+struct RegisterPage {
+    f: Frame,
+    form: RegisterForm,
+    campaigns: Vec<(i64, String)>,
+    fields: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    indicator_kinds: Vec<(&'static str, &'static str)>,
+    slots: Vec<usize>,
+    source_title: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+async fn register_page(
+    state: &AppState,
+    caller: &Caller,
+    mut form: RegisterForm,
+    errors: Vec<(String, String)>,
+) -> Result<RegisterPage, AppError> {
+    let who = caller.require()?;
+    let tree = state.tree();
+    authorize(who, Action::RegisterInitiative, None, &tree)?;
+    let lang = caller.lang;
+    let today = chrono::Local::now().date_naive();
+    let campaigns: Vec<(i64, String)> = campaigns::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| c.registration_open_on(today))
+        .map(|c| (c.id, format!("{} ({})", c.title, c.year)))
+        .collect();
+    if form.unit_code.is_empty()
+        && let Some(g) = who
+            .grants
+            .iter()
+            .find(|g| g.role == danvan_domain::Role::Reporter)
+    {
+        form.unit_code = tree
+            .get(g.unit_id)
+            .map(|u| u.code.clone())
+            .unwrap_or_default();
+    }
+    let source_title = match form.source_id.parse::<i64>() {
+        Ok(s) => initiatives::by_id(&state.db, s)
+            .await?
+            .filter(|i| St::parse(&i.state).is_some_and(St::is_public))
+            .map(|i| i.title),
+        Err(_) => None,
+    };
+    Ok(RegisterPage {
+        f: Frame::new(state, caller, "/mo-hinh/dang-ky", "register.title"),
+        form,
+        campaigns,
+        fields: Field::ALL
+            .iter()
+            .map(|f| (f.code(), label(lang, f.label_vi(), f.label_en())))
+            .collect(),
+        kinds: RegistrantKind::ALL
+            .iter()
+            .map(|k| (k.code(), label(lang, k.label_vi(), k.label_en())))
+            .collect(),
+        indicator_kinds: IndicatorKind::ALL
+            .iter()
+            .map(|k| (k.code(), label(lang, k.label_vi(), k.label_en())))
+            .collect(),
+        slots: vec![1, 2, 3],
+        source_title,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegisterQuery {
+    source: String,
+}
+
+pub async fn register_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    let form = RegisterForm {
+        source_id: q.source,
+        ..Default::default()
+    };
+    match register_page(&state, &caller, form, vec![]).await {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, "/mo-hinh/dang-ky", e),
+    }
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let path = "/mo-hinh/dang-ky";
+    let who = match caller.require() {
+        Ok(p) => p.clone(),
+        Err(e) => return super::error_page(&state, &caller, path, e),
+    };
+    let mut indicators = Vec::new();
+    let mut errors = Vec::new();
+    for n in 1..=3 {
+        let (kind, target, name, unit) = form.slot(n);
+        if kind.is_empty() {
+            continue;
+        }
+        match parse_number(target) {
+            Some(t) => indicators.push(IndicatorInput {
+                kind: kind.to_string(),
+                target: t,
+                name: Some(name.to_string()),
+                unit: Some(unit.to_string()),
+            }),
+            None => errors.push((
+                "indicators".to_string(),
+                label(
+                    caller.lang,
+                    "Chỉ tiêu phải là số.",
+                    "A target must be a number.",
+                )
+                .to_string(),
+            )),
+        }
+    }
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+    let input = InitiativeInput {
+        campaign_id: form.campaign_id.parse().unwrap_or(0),
+        title: form.title.clone(),
+        title_group: None,
+        field: form.field.clone(),
+        sub_theme: None,
+        unit_code: form.unit_code.clone(),
+        organisation_id: None,
+        registrant_kind: opt(&form.registrant_kind),
+        registrant_name: opt(&form.registrant_name),
+        summary: form.summary.clone(),
+        goals: form.goals.clone(),
+        partners: form.partners.clone(),
+        starts_on: opt(&form.starts_on),
+        ends_on: opt(&form.ends_on),
+        indicators,
+        source_id: form.source_id.parse().ok(),
+    };
+    let result = if errors.is_empty() {
+        svc::register(&state, &who, &input, form.submit == "1").await
+    } else {
+        Err(AppError::BadRequest("invalid_form", String::new()))
+    };
+    match result {
+        Ok(i) => done(i.id),
+        Err(e @ (AppError::Invalid(_) | AppError::BadRequest(..))) => {
+            errors.extend(super::field_errors(&e, caller.vi()));
+            match register_page(&state, &caller, form, errors).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response(),
+                Err(e) => super::error_page(&state, &caller, path, e),
+            }
+        }
+        Err(e) => super::error_page(&state, &caller, path, e),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CampaignForm {
+    year: String,
+    title: String,
+    title_groups: String,
+    registration_opens: String,
+    registration_closes: String,
+    midyear_review: String,
+    yearend_review: String,
+    commendation_quota: String,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns.html")]
+struct CampaignsPage {
+    f: Frame,
+    rows: Vec<(i64, String, String, i64)>,
+    form: CampaignForm,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+}
+
+async fn campaigns_page(
+    state: &AppState,
+    caller: &Caller,
+    form: CampaignForm,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+) -> Result<CampaignsPage, AppError> {
+    let who = caller.require()?;
+    authorize(who, Action::ManageCampaigns, None, &state.tree())?;
+    let mut rows = Vec::new();
+    for c in campaigns::list(&state.db).await? {
+        let (_, n) = initiatives::list(
+            &state.db,
+            &initiatives::Filter {
+                campaign_id: Some(c.id),
+                ..Default::default()
+            },
+            1,
+            0,
+        )
+        .await?;
+        rows.push((
+            c.year,
+            c.title,
+            format!(
+                "{} – {}",
+                date(c.registration_opens),
+                date(c.registration_closes)
+            ),
+            n,
+        ));
+    }
+    Ok(CampaignsPage {
+        f: Frame::new(state, caller, "/quan-tri/dot-thi-dua", "campaigns.title"),
+        rows,
+        form,
+        errors,
+        notice,
+    })
+}
+
+pub async fn campaigns_list(State(state): State<AppState>, caller: Caller) -> Response {
+    let year = chrono::Local::now().format("%Y").to_string();
+    let form = CampaignForm {
+        year,
+        title_groups: "Dân vận khéo\nDân vận khéo trong xây dựng nông thôn mới".into(),
+        commendation_quota: "20".into(),
+        ..Default::default()
+    };
+    match campaigns_page(&state, &caller, form, vec![], None).await {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, "/quan-tri/dot-thi-dua", e),
+    }
+}
+
+pub async fn campaign_create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<CampaignForm>,
+) -> Response {
+    let path = "/quan-tri/dot-thi-dua";
+    let who = match caller.require() {
+        Ok(p) => p.clone(),
+        Err(e) => return super::error_page(&state, &caller, path, e),
+    };
+    let input = CampaignInput {
+        year: form.year.trim().parse().unwrap_or(0),
+        title: form.title.clone(),
+        title_groups: form
+            .title_groups
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        fields: vec![],
+        registration_opens: form.registration_opens.clone(),
+        registration_closes: form.registration_closes.clone(),
+        midyear_review: form.midyear_review.clone(),
+        yearend_review: form.yearend_review.clone(),
+        rubric: None,
+        commendation_quota: form.commendation_quota.trim().parse().unwrap_or(-1),
+        commune_councils: false,
+    };
+    match crate::service::campaigns::create(&state, &who, &input).await {
+        Ok(_) => match campaigns_page(
+            &state,
+            &caller,
+            CampaignForm::default(),
+            vec![],
+            Some(i18n::t(caller.lang, "campaigns.created").to_string()),
+        )
+        .await
+        {
+            Ok(p) => (StatusCode::CREATED, render(p)).into_response(),
+            Err(e) => super::error_page(&state, &caller, path, e),
+        },
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let errors = match &e {
+                AppError::Conflict(_) => vec![("title".to_string(), e.message(caller.vi()))],
+                _ => super::field_errors(&e, caller.vi()),
+            };
+            match campaigns_page(&state, &caller, form, errors, None).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response(),
+                Err(e) => super::error_page(&state, &caller, path, e),
+            }
+        }
+        Err(e) => super::error_page(&state, &caller, path, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn numbers_as_vietnamese_officers_type_them() {
+        assert_eq!(parse_number("1.500.000"), Some(1_500_000.0));
+        assert_eq!(parse_number("1500000"), Some(1_500_000.0));
+        assert_eq!(parse_number("2,5"), Some(2.5));
+        assert_eq!(parse_number("1.234,5"), Some(1234.5));
+        assert_eq!(parse_number("2.5"), Some(2.5));
+        assert_eq!(parse_number("1.500"), Some(1500.0));
+        assert_eq!(parse_number("mười"), None);
+        assert_eq!(parse_number(""), None);
+    }
+}
