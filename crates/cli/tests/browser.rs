@@ -37,6 +37,14 @@ const ROLES: [&str; 6] = [
 const PUBLIC_PAGES: [&str; 4] = ["/", "/dang-nhap", "/mo-hinh", "/kien-nghi"];
 const DASHBOARD: &str = "/bang-dieu-khien";
 const DASHBOARD_H1: &str = "Bảng điều khiển";
+/// A 1×1 white PNG: the evidence photo the journey uploads.
+const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xFF, 0xFF, 0x3F,
+    0x00, 0x05, 0xFE, 0x02, 0xFE, 0xDC, 0xCC, 0x59, 0xE7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];
 /// How long to wait for something to appear in the browser.
 const UI_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -195,6 +203,109 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     )
     .await;
     a11y_failures.extend(b.axe_check(axe_source, "English home").await);
+
+    step("5. the movement: register, approve, report with evidence, verify, see it in public");
+    b.goto("/ngon-ngu/vi?next=/").await;
+    let reporter = app.account("reporter");
+    let officer = app.account("unit_officer");
+    let title = format!("Thắp sáng đường quê {}", std::process::id());
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&reporter.username, &reporter.password)
+        .await;
+    b.expect_dashboard("reporter").await;
+    b.goto("/mo-hinh/dang-ky").await;
+    b.type_into("#title", &title).await;
+    b.select("#field", "economy").await;
+    b.type_into(
+        "#summary",
+        "Vận động các hộ lắp đèn năng lượng mặt trời dọc đường quê.",
+    )
+    .await;
+    b.select("#kind1", "households").await;
+    b.type_into("#target1", "150").await;
+    b.click(r#"button[name="submit"][value="1"]"#).await;
+    b.wait_for(".alert-success").await;
+    let model_path = b.path().await;
+    assert!(
+        model_path.starts_with("/mo-hinh/"),
+        "after registering the browser is on {model_path}"
+    );
+    a11y_failures.extend(
+        b.axe_check(axe_source, "a model's page, as its reporter")
+            .await,
+    );
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit officer").await;
+    b.click(&format!(r#"a[href="{model_path}"]"#)).await;
+    b.click(r#"button[name="action"][value="approve"]"#).await;
+    b.wait_for(".alert-success").await;
+    let badge = b
+        .wait_for(".badge-ok")
+        .await
+        .text()
+        .await
+        .expect("read the state");
+    assert_eq!(badge, "Đã đăng ký");
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&reporter.username, &reporter.password)
+        .await;
+    b.expect_dashboard("reporter").await;
+    b.goto(&model_path).await;
+    b.type_into(r#"input[name^="value_"]"#, "120").await;
+    b.type_into("#narrative", "Đã lắp 120 bộ đèn cho 120 hộ.")
+        .await;
+    b.click(r#"form[action$="/bao-cao"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    let photo = std::env::temp_dir().join(format!("danvan-evidence-{}.png", std::process::id()));
+    std::fs::write(&photo, TINY_PNG).expect("write the evidence photo");
+    b.wait_for("#file")
+        .await
+        .send_keys(&photo.display().to_string())
+        .await
+        .expect("choose the photo");
+    b.type_into("#caption", "Đèn đường trước nhà văn hoá").await;
+    b.click(r#"form[action*="/minh-chung"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    b.wait_for(r#"img[src^="/tep/"]"#).await;
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit officer").await;
+    b.goto(&model_path).await;
+    b.click(r#"form[action*="/xac-minh"] button[value="verify"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    b.sign_out().await;
+
+    // In public: the showcase lists it, its page shows the verified result.
+    b.goto("/mo-hinh?field=economy").await;
+    b.click(&format!(r#"a[href="{model_path}"]"#)).await;
+    let h1 = b
+        .wait_for("h1")
+        .await
+        .text()
+        .await
+        .expect("read the model's title");
+    assert_eq!(h1, title);
+    let meter = b
+        .wait_for("meter")
+        .await
+        .attr("value")
+        .await
+        .expect("read the meter");
+    assert_eq!(meter.as_deref(), Some("80"), "120 of 150 households");
+    a11y_failures.extend(b.axe_check(axe_source, "a model's public page").await);
+    b.goto("/mo-hinh").await;
+    a11y_failures.extend(b.axe_check(axe_source, "the showcase with models").await);
+    let _ = std::fs::remove_file(&photo);
 
     assert!(
         a11y_failures.is_empty(),
@@ -577,11 +688,23 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) {
-        self.wait_for(css)
+        let element = self.wait_for(css).await;
+        // Bring it to the middle of the window: a long form's button may sit below the fold.
+        let arg = serde_json::to_value(&element).expect("element as a WebDriver argument");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                vec![arg],
+            )
             .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+            .unwrap_or_else(|e| panic!("scroll to `{css}`: {e}"));
+        if let Err(e) = element.click().await {
+            let shot = std::env::temp_dir().join("danvan-browser-failure.png");
+            if let Ok(png) = self.client.screenshot().await {
+                let _ = std::fs::write(&shot, png);
+            }
+            panic!("click `{css}`: {e} (screenshot: {})", shot.display());
+        }
     }
 
     /// Polls `condition` until it holds, or fails after [`UI_TIMEOUT`].
@@ -638,6 +761,35 @@ impl Browser {
         // The sign-in form's own button, not some other form's (language, search…).
         self.click(r#"form:has(#password) button[type="submit"]"#)
             .await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+    }
+
+    /// Chooses an option the way the keyboard does (a clicked option can leave Chromium's
+    /// drop-down open over the page).
+    async fn select(&self, css: &str, value: &str) {
+        let element = self.wait_for(css).await;
+        let arg = serde_json::to_value(&element).expect("element as a WebDriver argument");
+        let found = self
+            .client
+            .execute(
+                "const s = arguments[0]; if (![...s.options].some(o => o.value === arguments[1])) return false; \
+                 s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+                vec![arg, json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in `{css}`: {e}"));
+        assert_eq!(found, json!(true), "`{css}` has no option {value}");
     }
 
     async fn expect_dashboard(&self, who: &str) {

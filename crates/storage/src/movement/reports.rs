@@ -180,3 +180,22 @@ pub async fn evidence_by_sha(db: &Db, sha256: &str) -> Result<Vec<Evidence>> {
     .fetch_all(p)
     .await)?)
 }
+
+/// Models in `units` with reports awaiting verification: (initiative id, title, how many).
+pub async fn pending_by_initiative(db: &Db, units: &[i64]) -> Result<Vec<(i64, String, i64)>> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_db!(db, p => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT i.id, i.title, COUNT(*) FROM reports r JOIN initiatives i ON i.id = r.initiative_id
+             WHERE r.state = 'submitted' AND i.unit_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for u in units {
+            sep.push_bind(*u);
+        }
+        q.push(") GROUP BY i.id, i.title ORDER BY MIN(r.submitted_at)");
+        Ok(q.build_query_as::<(i64, String, i64)>().fetch_all(p).await?)
+    })
+}

@@ -33,10 +33,24 @@ pub struct AdminStats {
     recent: Vec<RecentRow>,
 }
 
+/// One thing waiting for the signed-in person, linking to where it is done.
+pub struct WorkItem {
+    href: String,
+    title: String,
+    detail: String,
+}
+
+/// A group of waiting work, under its heading.
+pub struct WorkGroup {
+    heading_key: &'static str,
+    items: Vec<WorkItem>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     f: Frame,
+    work: Vec<WorkGroup>,
     grants: Vec<GrantRow>,
     admin: Option<AdminStats>,
     orgs: Vec<String>,
@@ -114,7 +128,9 @@ async fn build(state: &AppState, caller: &Caller) -> Result<DashboardPage, AppEr
     } else {
         Vec::new()
     };
+    let work = work_for(state, caller).await?;
     Ok(DashboardPage {
+        work,
         f,
         grants,
         admin,
@@ -127,4 +143,82 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Response {
         Ok(page) => render(page),
         Err(e) => super::error_page(&state, &caller, "/bang-dieu-khien", e),
     }
+}
+
+/// Registrations and reports waiting for an officer; a reporter's own models.
+async fn work_for(state: &AppState, caller: &Caller) -> Result<Vec<WorkGroup>, AppError> {
+    use danvan_domain::movement::State as St;
+    use danvan_domain::policy::scope;
+    let Some(who) = caller.principal.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let tree = state.tree();
+    let vi = caller.vi();
+    let state_label = |code: &str| {
+        St::parse(code)
+            .map(|s| if vi { s.label_vi() } else { s.label_en() })
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut groups = Vec::new();
+    let review_units: Vec<i64> = scope(who, Action::ReviewInitiative, &tree)
+        .into_iter()
+        .collect();
+    if !review_units.is_empty() {
+        let filter = danvan_storage::movement::initiatives::Filter {
+            states: vec![St::Submitted.code().to_string()],
+            scope_units: Some(review_units.clone()),
+            ..Default::default()
+        };
+        let (rows, _) =
+            danvan_storage::movement::initiatives::list(&state.db, &filter, 50, 0).await?;
+        groups.push(WorkGroup {
+            heading_key: "dashboard.pending_registrations",
+            items: rows
+                .into_iter()
+                .map(|i| WorkItem {
+                    href: format!("/mo-hinh/{}", i.id),
+                    detail: tree
+                        .get(i.unit_id)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default(),
+                    title: i.title,
+                })
+                .collect(),
+        });
+        let pending =
+            danvan_storage::movement::reports::pending_by_initiative(&state.db, &review_units)
+                .await?;
+        groups.push(WorkGroup {
+            heading_key: "dashboard.pending_reports",
+            items: pending
+                .into_iter()
+                .map(|(id, title, n)| WorkItem {
+                    href: format!("/mo-hinh/{id}"),
+                    title,
+                    detail: n.to_string(),
+                })
+                .collect(),
+        });
+    }
+    if who
+        .grants
+        .iter()
+        .any(|g| g.role == danvan_domain::Role::Reporter)
+    {
+        let (rows, _) =
+            service::initiatives::list(state, Some(who), Default::default(), 50, 0).await?;
+        groups.push(WorkGroup {
+            heading_key: "dashboard.my_models",
+            items: rows
+                .into_iter()
+                .map(|i| WorkItem {
+                    href: format!("/mo-hinh/{}", i.id),
+                    detail: state_label(&i.state),
+                    title: i.title,
+                })
+                .collect(),
+        });
+    }
+    Ok(groups)
 }
