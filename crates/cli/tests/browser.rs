@@ -34,7 +34,14 @@ const ROLES: [&str; 6] = [
     "handler",
     "supervisor",
 ];
-const PUBLIC_PAGES: [&str; 4] = ["/", "/dang-nhap", "/mo-hinh", "/kien-nghi"];
+const PUBLIC_PAGES: [&str; 6] = [
+    "/",
+    "/dang-nhap",
+    "/mo-hinh",
+    "/kien-nghi",
+    "/ket-qua",
+    "/don-vi",
+];
 const DASHBOARD: &str = "/bang-dieu-khien";
 const DASHBOARD_H1: &str = "Bảng điều khiển";
 /// A 1×1 white PNG: the evidence photo the journey uploads.

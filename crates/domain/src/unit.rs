@@ -164,6 +164,23 @@ impl UnitTree {
             .collect()
     }
 
+    /// The unit that stands for `id` on `at`: itself while it exists, else its main successor
+    /// (followed through later reforms). `None` for a unit that did not exist yet on `at`.
+    pub fn as_of(&self, id: i64, at: NaiveDate) -> Option<&Unit> {
+        let mut cur = self.units.get(&id)?;
+        for _ in 0..8 {
+            if cur.valid_at(at) {
+                return Some(cur);
+            }
+            if cur.valid_from.is_some_and(|f| at < f) {
+                return None;
+            }
+            let next = self.successors.get(&cur.id).and_then(|s| s.first())?;
+            cur = self.units.get(next)?;
+        }
+        None
+    }
+
     /// Successors of an old unit.
     pub fn successors_of(&self, id: i64) -> Vec<&Unit> {
         self.successors
@@ -266,5 +283,26 @@ mod tests {
         );
         assert!(!t.contains(11, 12));
         assert_eq!(t.subtree(11), HashSet::from([11, 3]));
+    }
+
+    #[test]
+    fn old_records_roll_up_into_successors() {
+        let t = sample();
+        assert_eq!(t.as_of(3, d("2024-06-01")).map(|u| u.id), Some(3));
+        assert_eq!(
+            t.as_of(3, d("2026-01-01")).map(|u| u.id),
+            Some(11),
+            "Mỹ Bình became Long Xuyên"
+        );
+        assert_eq!(
+            t.as_of(11, d("2024-06-01")),
+            None,
+            "a new commune did not exist before the reform"
+        );
+        assert_eq!(
+            t.as_of(2, d("2026-01-01")),
+            None,
+            "districts have no successor"
+        );
     }
 }

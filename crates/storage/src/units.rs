@@ -156,7 +156,8 @@ pub async fn load_tree(db: &Db) -> Result<UnitTree> {
     .fetch_all(p)
     .await)?;
     let edges: Vec<(i64, i64)> = with_db!(db, p => sqlx::query_as(
-        "SELECT old_unit_id, new_unit_id FROM unit_successions"
+        // The main successor first: a divided commune's records roll up there.
+        "SELECT old_unit_id, new_unit_id FROM unit_successions ORDER BY old_unit_id, is_default DESC, new_unit_id"
     )
     .fetch_all(p)
     .await)?;

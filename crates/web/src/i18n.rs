@@ -522,6 +522,18 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Mô hình của tổ chức",
         "Your organisation's models",
     ),
+    (
+        "results.title",
+        "Kết quả phong trào",
+        "Results of the movement",
+    ),
+    (
+        "results.by_field",
+        "Theo lĩnh vực và chỉ tiêu",
+        "By field and indicator",
+    ),
+    ("results.by_unit", "Theo đơn vị trực thuộc", "By subunit"),
+    ("nav.results", "Kết quả", "Results"),
     ("error.title", "Có lỗi", "Something went wrong"),
     ("error.back", "Về trang chủ", "Back to the home page"),
     ("common.save", "Lưu", "Save"),

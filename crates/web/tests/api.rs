@@ -494,6 +494,7 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/reports/{id}/review"),
         ("GET", "/api/v1/initiatives/{id}/evidence"),
         ("POST", "/api/v1/initiatives/{id}/evidence"),
+        ("GET", "/api/v1/results"),
     ]
 }
 

@@ -329,3 +329,33 @@ pub async fn replication_counts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>>
         Ok(q.build_query_as::<(i64, i64)>().fetch_all(p).await?)
     })
 }
+
+/// One indicator of a public model with its latest verified value, for roll-ups.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResultRow {
+    pub initiative_id: i64,
+    pub unit_id: i64,
+    pub field: String,
+    pub year: i64,
+    pub source_id: Option<i64>,
+    pub kind: Option<String>,
+    pub target: Option<f64>,
+    pub achieved: Option<f64>,
+}
+
+/// Every public model (and each of its indicators) of `year` (all years when `None`).
+pub async fn results(db: &Db, year: Option<i64>) -> Result<Vec<ResultRow>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT i.id AS initiative_id, i.unit_id, i.field, c.year, i.source_id, ind.kind, ind.target,
+                (SELECT v.value FROM report_values v JOIN reports r ON r.id = v.report_id
+                 WHERE v.indicator_id = ind.id AND r.state = 'verified' ORDER BY r.id DESC LIMIT 1) AS achieved
+         FROM initiatives i
+         JOIN campaigns c ON c.id = i.campaign_id
+         LEFT JOIN initiative_indicators ind ON ind.initiative_id = i.id
+         WHERE i.state IN ('registered', 'reporting', 'completed', 'evaluated') AND (CAST($1 AS BIGINT) IS NULL OR c.year = $1)
+         ORDER BY i.id, ind.position"
+    )
+    .bind(year)
+    .fetch_all(p)
+    .await)?)
+}

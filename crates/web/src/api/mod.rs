@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
             get(movement::list_reports).post(movement::file_report),
         )
         .route("/api/v1/reports/{id}/review", post(movement::review_report))
+        .route("/api/v1/results", get(movement::results))
         .route(
             "/api/v1/initiatives/{id}/evidence",
             get(movement::list_evidence)
@@ -95,7 +96,7 @@ impl Modify for BearerAuth {
         movement::create_campaign, movement::list_campaigns, movement::show_campaign,
         movement::create_initiative, movement::list_initiatives, movement::show_initiative, movement::update_initiative,
         movement::transition, movement::file_report, movement::list_reports, movement::review_report,
-        movement::add_evidence, movement::list_evidence,
+        movement::add_evidence, movement::list_evidence, movement::results,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -532,3 +532,48 @@ pub async fn list_evidence(
             .collect(),
     ))
 }
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct ResultsQuery {
+    /// Unit code (default: the province as it stands on `at`).
+    unit: Option<String>,
+    /// YYYY-MM-DD (default today): the unit tree of that day.
+    at: Option<String>,
+    year: Option<i64>,
+}
+
+/// Public models and their verified results, rolled up by field and by subunit.
+#[utoipa::path(get, path = "/api/v1/results", tag = "movement", params(ResultsQuery),
+    responses((status = 200, body = crate::service::results::Rollup), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn results(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ResultsQuery>,
+) -> Result<ApiJson<crate::service::results::Rollup>, AppError> {
+    let (unit, at) = results_scope(&state, q.unit.as_deref(), q.at.as_deref())?;
+    Ok(ApiJson(
+        crate::service::results::rollup(&state, &unit, at, q.year).await?,
+    ))
+}
+
+/// The unit code and date of a results view: defaults to the province today.
+pub fn results_scope(
+    state: &AppState,
+    unit: Option<&str>,
+    at: Option<&str>,
+) -> Result<(String, NaiveDate), AppError> {
+    let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => danvan_domain::validate::date("at", s)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let unit = match unit.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(u) => u.to_string(),
+        None => state
+            .tree()
+            .iter()
+            .find(|u| u.parent_id.is_none() && u.valid_at(at))
+            .map(|u| u.code.clone())
+            .ok_or(AppError::NotFound)?,
+    };
+    Ok((unit, at))
+}

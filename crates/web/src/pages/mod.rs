@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             get(movement::register_form).post(movement::register),
         )
         .route("/mo-hinh/{id}", get(movement::detail))
+        .route("/ket-qua", get(movement::results))
         .route("/mo-hinh/{id}/chuyen", post(movement::transition))
         .route("/mo-hinh/{id}/bao-cao", post(movement::file_report))
         .route(
@@ -101,6 +102,7 @@ impl Frame {
         let mut items: Vec<(&'static str, &'static str)> = vec![
             ("/", "nav.home"),
             ("/mo-hinh", "nav.showcase"),
+            ("/ket-qua", "nav.results"),
             ("/kien-nghi", "nav.petitions"),
             ("/don-vi", "nav.units"),
         ];

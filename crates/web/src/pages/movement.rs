@@ -1062,3 +1062,94 @@ mod tests {
         assert_eq!(parse_number(""), None);
     }
 }
+
+pub struct FieldRow {
+    field: String,
+    models: i64,
+    kind: String,
+    achieved: String,
+    target: String,
+    percent: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage {
+    f: Frame,
+    r: crate::service::results::Rollup,
+    fields: Vec<FieldRow>,
+    years: Vec<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResultsQuery {
+    unit: String,
+    at: String,
+    year: String,
+}
+
+async fn results_page(
+    state: &AppState,
+    caller: &Caller,
+    q: ResultsQuery,
+) -> Result<ResultsPage, AppError> {
+    let lang = caller.lang;
+    let (unit, at) = crate::api::movement::results_scope(state, Some(&q.unit), Some(&q.at))?;
+    let year = q.year.trim().parse::<i64>().ok();
+    let r = crate::service::results::rollup(state, &unit, at, year).await?;
+    let mut fields = Vec::new();
+    for ft in &r.by_field {
+        let name = field_label(lang, &ft.field);
+        if ft.indicators.is_empty() {
+            fields.push(FieldRow {
+                field: name,
+                models: ft.models,
+                kind: String::new(),
+                achieved: String::new(),
+                target: String::new(),
+                percent: None,
+            });
+            continue;
+        }
+        for (n, k) in ft.indicators.iter().enumerate() {
+            let kind = IndicatorKind::parse(&k.kind)
+                .map(|k| label(lang, k.label_vi(), k.label_en()))
+                .unwrap_or("")
+                .to_string();
+            fields.push(FieldRow {
+                field: if n == 0 { name.clone() } else { String::new() },
+                models: if n == 0 { ft.models } else { 0 },
+                kind,
+                achieved: number(k.achieved),
+                target: number(k.target),
+                percent: (k.target > 0.0)
+                    .then(|| ((k.achieved / k.target) * 100.0).round().clamp(0.0, 999.0) as i64),
+            });
+        }
+    }
+    let mut years: Vec<i64> = campaigns::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.year)
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    Ok(ResultsPage {
+        f: Frame::new(state, caller, "/ket-qua", "results.title"),
+        r,
+        fields,
+        years,
+    })
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ResultsQuery>,
+) -> Response {
+    match results_page(&state, &caller, q).await {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, "/ket-qua", e),
+    }
+}

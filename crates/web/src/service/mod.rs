@@ -6,6 +6,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod initiatives;
 pub mod organisations;
+pub mod results;
 
 use danvan_domain::FieldError;
 use danvan_domain::policy::Principal;
