@@ -94,6 +94,30 @@ impl AppError {
                 "Tên đăng nhập đã có người dùng.",
                 "That user name is taken.",
             ),
+            AppError::Conflict("illegal_transition") => pick(
+                "Thao tác này không được phép ở trạng thái hiện tại của mô hình.",
+                "This action is not allowed in the model's current state.",
+            ),
+            AppError::Conflict("edit_conflict") => pick(
+                "Mô hình vừa được người khác thay đổi. Vui lòng tải lại trang, xem thay đổi rồi lưu lại.",
+                "Someone else changed this model meanwhile. Reload the page, review their change and save again.",
+            ),
+            AppError::Conflict("not_editable") => pick(
+                "Mô hình đã gửi duyệt hoặc đã duyệt, không sửa được nữa.",
+                "The model was submitted or approved and can no longer be edited.",
+            ),
+            AppError::Conflict("not_accepting_reports") => pick(
+                "Mô hình chưa được duyệt hoặc đã kết thúc, không nhận báo cáo.",
+                "The model is not approved or has ended; it takes no reports.",
+            ),
+            AppError::Conflict("report_already_reviewed") => pick(
+                "Báo cáo này đã được xử lý.",
+                "This report was already reviewed.",
+            ),
+            AppError::Conflict("campaign_exists") => pick(
+                "Đã có đợt thi đua cùng năm và cùng tên.",
+                "A campaign of that year and title exists.",
+            ),
             AppError::Conflict(code) => pick(
                 &format!("Xung đột dữ liệu ({code})."),
                 &format!("Conflict ({code})."),

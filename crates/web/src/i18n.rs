@@ -428,6 +428,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Replicating",
     ),
     (
+        "register.edit_title",
+        "Sửa đăng ký mô hình",
+        "Edit the registration",
+    ),
+    (
         "register.no_campaign",
         "Hiện chưa có đợt thi đua nào đang nhận đăng ký.",
         "No campaign is taking registrations now.",

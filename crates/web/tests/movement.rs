@@ -574,3 +574,71 @@ async fn the_demo_campaign_is_public_and_rolls_up() {
         assert!(html.contains("Kinh tế"));
     });
 }
+
+#[tokio::test]
+async fn the_reporter_edits_a_draft_in_the_browser_and_a_stale_save_is_refused() {
+    each_backend!(|app| {
+        let reporter = app.token("demo.hoinongdan").await;
+        let (_, mine) = get(&app, "/api/v1/initiatives?state=draft", Some(&reporter)).await;
+        let draft = mine["items"][0].clone();
+        let id = draft["id"].as_i64().unwrap();
+        let b = app.browser();
+        app.sign_in(&b, "demo.hoinongdan", &app.password_of("demo.hoinongdan"))
+            .await;
+        let page = b
+            .get(app.url(&format!("/mo-hinh/{id}/sua")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = common::csrf_of(&page);
+        let version = draft["version"].as_i64().unwrap().to_string();
+        let form = |title: &str, version: &str| {
+            vec![
+                ("_csrf".to_string(), csrf.clone()),
+                ("campaign_id".into(), draft["campaign_id"].to_string()),
+                ("version".into(), version.to_string()),
+                ("title".into(), title.to_string()),
+                ("field".into(), "culture_society".into()),
+                ("unit_code".into(), "30307".into()),
+                ("summary".into(), "Sân chơi an toàn cho thiếu nhi".into()),
+                ("kind1".into(), "money_vnd".into()),
+                ("target1".into(), "120.000.000".into()),
+                ("submit".into(), "0".into()),
+            ]
+        };
+        let r = b
+            .post(app.url(&format!("/mo-hinh/{id}/sua")))
+            .form(&form("Sân chơi thiếu nhi (lần 1)", &version))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = b
+            .post(app.url(&format!("/mo-hinh/{id}/sua")))
+            .form(&form("Sân chơi thiếu nhi (lần 2)", &version))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            409,
+            "a save based on the old version is refused"
+        );
+        let html = r.text().await.unwrap();
+        let main = html.split("<main").nth(1).unwrap_or("");
+        assert!(
+            main.contains("vừa được người khác thay đổi"),
+            "{}",
+            main.chars().take(1200).collect::<String>()
+        );
+        let (_, now) = get(&app, &format!("/api/v1/initiatives/{id}"), Some(&reporter)).await;
+        assert_eq!(now["title"], "Sân chơi thiếu nhi (lần 1)");
+        assert_eq!(
+            now["indicators"][0]["target"], 120_000_000.0,
+            "Vietnamese thousands separators are understood"
+        );
+    });
+}

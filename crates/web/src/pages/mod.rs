@@ -34,6 +34,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mo-hinh/{id}", get(movement::detail))
         .route("/ket-qua", get(movement::results))
+        .route(
+            "/mo-hinh/{id}/sua",
+            get(movement::edit_form).post(movement::edit),
+        )
         .route("/mo-hinh/{id}/chuyen", post(movement::transition))
         .route("/mo-hinh/{id}/bao-cao", post(movement::file_report))
         .route(

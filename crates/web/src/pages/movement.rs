@@ -241,6 +241,7 @@ struct InitiativePage {
     actions: Vec<(&'static str, &'static str, &'static str)>,
     can_report: bool,
     can_replicate: bool,
+    can_edit: bool,
     events: Vec<String>,
     notice: Option<String>,
     error: Option<String>,
@@ -444,6 +445,7 @@ async fn initiative_page(
         reports,
         actions,
         can_report: registrant && movement::accepts_reports(current),
+        can_edit: registrant && movement::is_editable(current),
         can_replicate,
         events,
         notice,
@@ -700,6 +702,7 @@ pub async fn thumbnail(
 #[serde(default)]
 pub struct RegisterForm {
     campaign_id: String,
+    version: String,
     source_id: String,
     title: String,
     field: String,
@@ -752,6 +755,8 @@ impl RegisterForm {
 #[template(path = "initiative_new.html")]
 struct RegisterPage {
     f: Frame,
+    action: String,
+    edit_id: Option<i64>,
     form: RegisterForm,
     campaigns: Vec<(i64, String)>,
     fields: Vec<(&'static str, &'static str)>,
@@ -767,6 +772,7 @@ async fn register_page(
     caller: &Caller,
     mut form: RegisterForm,
     errors: Vec<(String, String)>,
+    edit_id: Option<i64>,
 ) -> Result<RegisterPage, AppError> {
     let who = caller.require()?;
     let tree = state.tree();
@@ -798,7 +804,20 @@ async fn register_page(
         Err(_) => None,
     };
     Ok(RegisterPage {
-        f: Frame::new(state, caller, "/mo-hinh/dang-ky", "register.title"),
+        f: Frame::new(
+            state,
+            caller,
+            "/mo-hinh/dang-ky",
+            if edit_id.is_some() {
+                "register.edit_title"
+            } else {
+                "register.title"
+            },
+        ),
+        action: edit_id
+            .map(|id| format!("/mo-hinh/{id}/sua"))
+            .unwrap_or_else(|| "/mo-hinh/dang-ky".into()),
+        edit_id,
         form,
         campaigns,
         fields: Field::ALL
@@ -834,22 +853,14 @@ pub async fn register_form(
         source_id: q.source,
         ..Default::default()
     };
-    match register_page(&state, &caller, form, vec![]).await {
+    match register_page(&state, &caller, form, vec![], None).await {
         Ok(p) => render(p),
         Err(e) => super::error_page(&state, &caller, "/mo-hinh/dang-ky", e),
     }
 }
 
-pub async fn register(
-    State(state): State<AppState>,
-    caller: Caller,
-    Form(form): Form<RegisterForm>,
-) -> Response {
-    let path = "/mo-hinh/dang-ky";
-    let who = match caller.require() {
-        Ok(p) => p.clone(),
-        Err(e) => return super::error_page(&state, &caller, path, e),
-    };
+/// The form's registration, or the messages of the targets that are not numbers.
+fn input_of(form: &RegisterForm, lang: Lang) -> (InitiativeInput, Vec<(String, String)>) {
     let mut indicators = Vec::new();
     let mut errors = Vec::new();
     for n in 1..=3 {
@@ -866,12 +877,7 @@ pub async fn register(
             }),
             None => errors.push((
                 "indicators".to_string(),
-                label(
-                    caller.lang,
-                    "Chỉ tiêu phải là số.",
-                    "A target must be a number.",
-                )
-                .to_string(),
+                label(lang, "Chỉ tiêu phải là số.", "A target must be a number.").to_string(),
             )),
         }
     }
@@ -894,6 +900,20 @@ pub async fn register(
         indicators,
         source_id: form.source_id.parse().ok(),
     };
+    (input, errors)
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let path = "/mo-hinh/dang-ky";
+    let who = match caller.require() {
+        Ok(p) => p.clone(),
+        Err(e) => return super::error_page(&state, &caller, path, e),
+    };
+    let (input, mut errors) = input_of(&form, caller.lang);
     let result = if errors.is_empty() {
         svc::register(&state, &who, &input, form.submit == "1").await
     } else {
@@ -903,7 +923,7 @@ pub async fn register(
         Ok(i) => done(i.id),
         Err(e @ (AppError::Invalid(_) | AppError::BadRequest(..))) => {
             errors.extend(super::field_errors(&e, caller.vi()));
-            match register_page(&state, &caller, form, errors).await {
+            match register_page(&state, &caller, form, errors, None).await {
                 Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response(),
                 Err(e) => super::error_page(&state, &caller, path, e),
             }
@@ -1151,5 +1171,124 @@ pub async fn results(
     match results_page(&state, &caller, q).await {
         Ok(p) => render(p),
         Err(e) => super::error_page(&state, &caller, "/ket-qua", e),
+    }
+}
+
+/// The registration form filled with a model's current content, for editing.
+async fn form_of(state: &AppState, i: &initiatives::Initiative) -> Result<RegisterForm, AppError> {
+    let inds = initiatives::indicators(&state.db, i.id).await?;
+    let slot = |n: usize| {
+        inds.get(n)
+            .map(|x| {
+                (
+                    x.kind.clone(),
+                    x.target.to_string(),
+                    x.custom_name.clone().unwrap_or_default(),
+                    x.custom_unit.clone().unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let (s1, s2, s3) = (slot(0), slot(1), slot(2));
+    Ok(RegisterForm {
+        campaign_id: i.campaign_id.to_string(),
+        version: i.version.to_string(),
+        source_id: i.source_id.map(|s| s.to_string()).unwrap_or_default(),
+        title: i.title.clone(),
+        field: i.field.clone(),
+        unit_code: state
+            .tree()
+            .get(i.unit_id)
+            .map(|u| u.code.clone())
+            .unwrap_or_default(),
+        registrant_kind: i.registrant_kind.clone(),
+        registrant_name: i.registrant_name.clone(),
+        summary: i.summary.clone(),
+        goals: i.goals.clone(),
+        partners: i.partners.clone(),
+        starts_on: i.starts_on.to_string(),
+        ends_on: i.ends_on.to_string(),
+        kind1: s1.0,
+        target1: s1.1,
+        name1: s1.2,
+        unit1: s1.3,
+        kind2: s2.0,
+        target2: s2.1,
+        name2: s2.2,
+        unit2: s2.3,
+        kind3: s3.0,
+        target3: s3.1,
+        name3: s3.2,
+        unit3: s3.3,
+        submit: String::new(),
+    })
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Response {
+    let path = format!("/mo-hinh/{id}/sua");
+    let page = async {
+        let who = caller.require()?;
+        let i = svc::get(&state, Some(who), id).await?;
+        authorize_for(
+            who,
+            Action::RegisterInitiative,
+            Target {
+                unit: Some(i.unit_id),
+                organisation: i.organisation_id,
+            },
+            &state.tree(),
+        )?;
+        if !St::parse(&i.state).is_some_and(movement::is_editable) {
+            return Err(AppError::Conflict("not_editable"));
+        }
+        let form = form_of(&state, &i).await?;
+        register_page(&state, &caller, form, vec![], Some(id)).await
+    };
+    match page.await {
+        Ok(p) => render(p),
+        Err(e) => super::error_page(&state, &caller, &path, e),
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let path = format!("/mo-hinh/{id}/sua");
+    let who = match caller.require() {
+        Ok(p) => p.clone(),
+        Err(e) => return super::error_page(&state, &caller, &path, e),
+    };
+    let (input, mut errors) = input_of(&form, caller.lang);
+    let version = form.version.trim().parse::<i64>().unwrap_or(0);
+    let result = if errors.is_empty() {
+        svc::update(&state, &who, id, version, &input).await
+    } else {
+        Err(AppError::BadRequest("invalid_form", String::new()))
+    };
+    match result {
+        Ok(_) => done(id),
+        Err(
+            e @ (AppError::Invalid(_)
+            | AppError::BadRequest(..)
+            | AppError::Conflict("edit_conflict")),
+        ) => {
+            let status = e.status();
+            match &e {
+                AppError::Conflict(_) => errors.push(("version".into(), e.message(caller.vi()))),
+                _ => errors.extend(super::field_errors(&e, caller.vi())),
+            }
+            match register_page(&state, &caller, form, errors, Some(id)).await {
+                Ok(p) => (status, render(p)).into_response(),
+                Err(e) => super::error_page(&state, &caller, &path, e),
+            }
+        }
+        Err(e) => super::error_page(&state, &caller, &path, e),
     }
 }
