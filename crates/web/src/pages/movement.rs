@@ -378,18 +378,34 @@ async fn initiative_page(
         0,
     )
     .await?;
-    let replications = children
-        .into_iter()
-        .map(|c| {
-            (
-                c.id,
-                c.title,
-                tree.get(c.unit_id)
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
+    let mut replications = Vec::new();
+    for c in children {
+        // "With what results": each indicator's verified value against its target.
+        let done = svc::latest_verified(state, c.id).await?;
+        let summary = initiatives::indicators(&state.db, c.id)
+            .await?
+            .iter()
+            .map(|ind| {
+                let kind = IndicatorKind::parse(&ind.kind);
+                let unit = ind
+                    .custom_unit
+                    .clone()
+                    .unwrap_or_else(|| kind.map(|k| k.unit_vi()).unwrap_or("").to_string());
+                let v = done
+                    .iter()
+                    .find(|(k, _)| *k == ind.id)
+                    .map(|(_, v)| *v)
+                    .unwrap_or(0.0);
+                format!("{}/{} {unit}", number(v), number(ind.target))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let place = tree
+            .get(c.unit_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        replications.push((c.id, c.title, format!("{place} — {summary}")));
+    }
     let mut actions = Vec::new();
     for t in Transition::ALL {
         let allowed = match t.side() {
