@@ -322,6 +322,14 @@ fn window_closed(c: &Campaign) -> AppError {
     ))
 }
 
+/// A write that found the model changed since it was read: someone else saved first.
+fn stale(e: danvan_storage::StoreError) -> AppError {
+    match e {
+        danvan_storage::StoreError::Conflict(_) => AppError::Conflict("edit_conflict"),
+        other => other.into(),
+    }
+}
+
 fn target(i: &Initiative) -> Target {
     Target {
         unit: Some(i.unit_id),
@@ -463,10 +471,7 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     initiatives::update(&mut tx, id, version, &c)
         .await
-        .map_err(|e| match e {
-            danvan_storage::StoreError::Conflict(_) => AppError::Conflict("edit_conflict"),
-            other => other.into(),
-        })?;
+        .map_err(stale)?;
     let after = initiatives::by_id(&state.db, id).await?;
     audit::append(
         &mut tx,
@@ -555,10 +560,7 @@ pub async fn transition(
         },
     )
     .await
-    .map_err(|e| match e {
-        danvan_storage::StoreError::Conflict(_) => AppError::Conflict("edit_conflict"),
-        other => other.into(),
-    })?;
+    .map_err(stale)?;
     audit::append(
         &mut tx,
         &super::actor(by),
@@ -771,10 +773,7 @@ pub async fn file_report(
             },
         )
         .await
-        .map_err(|e| match e {
-            danvan_storage::StoreError::Conflict(_) => AppError::Conflict("edit_conflict"),
-            other => other.into(),
-        })?;
+        .map_err(stale)?;
     }
     audit::append(
         &mut tx,
