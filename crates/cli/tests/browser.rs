@@ -314,6 +314,71 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     a11y_failures.extend(b.axe_check(axe_source, "the showcase with models").await);
     let _ = std::fs::remove_file(&photo);
 
+    step("6. launch a campaign; a new reporter elsewhere replicates the model");
+    let admin = app.account("province_admin");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&admin.username, &admin.password).await;
+    b.expect_dashboard("province admin").await;
+    b.goto("/quan-tri/dot-thi-dua").await;
+    let year = b
+        .wait_for("#year")
+        .await
+        .prop("value")
+        .await
+        .expect("read the year")
+        .unwrap_or_default();
+    b.type_into("#title", "Dân vận khéo trong chuyển đổi số")
+        .await;
+    b.set_value("#registration_opens", &format!("{year}-01-01"))
+        .await;
+    b.set_value("#registration_closes", &format!("{year}-12-31"))
+        .await;
+    b.set_value("#midyear_review", &format!("{year}-06-30"))
+        .await;
+    b.set_value("#yearend_review", &format!("{year}-12-20"))
+        .await;
+    b.click(r#"form[action="/quan-tri/dot-thi-dua"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    a11y_failures.extend(b.axe_check(axe_source, "campaigns (admin)").await);
+    b.goto("/quan-tri/tai-khoan/moi").await;
+    b.type_into("#username", "baocao.oceo").await;
+    b.type_into("#display_name", "Trần Thị Bé Ba").await;
+    b.select("#role", "reporter").await;
+    b.type_into("#unit_code", "30688").await;
+    b.select_by_text("#organisation_id", "Hội Liên hiệp Phụ nữ xã Óc Eo")
+        .await;
+    b.click(r#"form[action="/quan-tri/tai-khoan/moi"] button[type="submit"]"#)
+        .await;
+    let new_password = b
+        .wait_for(".alert-success .mono strong")
+        .await
+        .text()
+        .await
+        .expect("read the new password");
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in("baocao.oceo", &new_password).await;
+    b.expect_dashboard("new reporter").await;
+    b.goto(&model_path).await;
+    b.click(&format!(
+        r#"a[href="/mo-hinh/dang-ky?source={}"]"#,
+        model_path.trim_start_matches("/mo-hinh/")
+    ))
+    .await;
+    b.type_into("#title", &format!("{title} (nhân rộng tại Óc Eo)"))
+        .await;
+    b.select("#field", "economy").await;
+    b.type_into("#summary", "Học cách làm của phường Long Xuyên.")
+        .await;
+    b.select("#kind1", "households").await;
+    b.type_into("#target1", "60").await;
+    b.click(r#"button[name="submit"][value="1"]"#).await;
+    b.wait_for(".alert-success").await;
+    b.wait_for(&format!(r#"dd a[href="{model_path}"]"#)).await;
+    b.sign_out().await;
+
     assert!(
         a11y_failures.is_empty(),
         "serious or critical accessibility violations:\n{}",
@@ -780,6 +845,35 @@ impl Browser {
             .send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+    }
+
+    /// Sets a field's value directly (date inputs take typed digits in the browser's locale order).
+    async fn set_value(&self, css: &str, value: &str) {
+        let element = self.wait_for(css).await;
+        let arg = serde_json::to_value(&element).expect("element as a WebDriver argument");
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1];",
+                vec![arg, json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set `{css}` to {value}: {e}"));
+    }
+
+    /// Chooses the option whose visible text is `text`.
+    async fn select_by_text(&self, css: &str, text: &str) {
+        let element = self.wait_for(css).await;
+        let arg = serde_json::to_value(&element).expect("element as a WebDriver argument");
+        let found = self
+            .client
+            .execute(
+                "const s = arguments[0]; const o = [...s.options].find(o => o.text.startsWith(arguments[1])); \
+                 if (!o) return false; s.value = o.value; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+                vec![arg, json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("choose {text} in `{css}`: {e}"));
+        assert_eq!(found, json!(true), "`{css}` has no option {text}");
     }
 
     /// Chooses an option the way the keyboard does (a clicked option can leave Chromium's
