@@ -11,6 +11,7 @@ pub mod password;
 pub mod policy;
 pub mod role;
 pub mod secret;
+pub mod text;
 pub mod unit;
 pub mod validate;
 

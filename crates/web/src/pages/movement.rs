@@ -150,7 +150,13 @@ async fn showcase_page(
         .filter(|u| u.level == danvan_domain::UnitLevel::Commune && u.valid_at(today))
         .map(|u| (u.code.clone(), u.name.clone()))
         .collect();
-    units.sort_by(|a, b| a.1.cmp(&b.1));
+    // Vietnamese dictionary order of the names without "Xã", "Phường"…: Đ after D, not after Z.
+    units.sort_by(|a, b| {
+        danvan_domain::text::vi_cmp(
+            danvan_domain::text::unit_sort_name(&a.1),
+            danvan_domain::text::unit_sort_name(&b.1),
+        )
+    });
     let mut years: Vec<i64> = camps.values().copied().collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
