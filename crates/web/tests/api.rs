@@ -494,6 +494,16 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/reports/{id}/review"),
         ("GET", "/api/v1/initiatives/{id}/evidence"),
         ("POST", "/api/v1/initiatives/{id}/evidence"),
+        ("POST", "/api/v1/councils"),
+        ("GET", "/api/v1/councils/{id}"),
+        ("POST", "/api/v1/councils/{id}/members"),
+        ("POST", "/api/v1/councils/{id}/assignments"),
+        ("POST", "/api/v1/councils/{id}/scores"),
+        ("POST", "/api/v1/councils/{id}/close"),
+        ("POST", "/api/v1/decisions"),
+        ("GET", "/api/v1/decisions/{id}"),
+        ("POST", "/api/v1/decisions/{id}/issue"),
+        ("GET", "/api/v1/honour-roll"),
     ]
 }
 
@@ -521,6 +531,9 @@ async fn operations_endpoints() {
             .unwrap();
         assert!(m.contains("danvan_http_requests_total"), "{m}");
         assert!(m.contains("route=\"/\""));
-        assert!(m.contains("danvan_accounts 6"), "six demo accounts: {m}");
+        assert!(
+            m.contains("danvan_accounts 8"),
+            "six demo accounts and two more council members: {m}"
+        );
     });
 }

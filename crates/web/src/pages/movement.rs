@@ -242,6 +242,8 @@ struct InitiativePage {
     can_report: bool,
     can_replicate: bool,
     events: Vec<String>,
+    /// Issued commendations: (decision id, number, date, form).
+    commendations: Vec<(i64, String, String, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -446,6 +448,7 @@ async fn initiative_page(
         can_report: registrant && movement::accepts_reports(current),
         can_replicate,
         events,
+        commendations: super::councils::commendations_of(state, i.id).await?,
         notice,
         error,
         i,
