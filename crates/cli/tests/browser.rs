@@ -34,7 +34,14 @@ const ROLES: [&str; 6] = [
     "handler",
     "supervisor",
 ];
-const PUBLIC_PAGES: [&str; 4] = ["/", "/dang-nhap", "/mo-hinh", "/kien-nghi"];
+const PUBLIC_PAGES: [&str; 6] = [
+    "/",
+    "/dang-nhap",
+    "/mo-hinh",
+    "/kien-nghi",
+    "/dien-hinh",
+    "/khen-thuong/1/giay-khen/1",
+];
 const DASHBOARD: &str = "/bang-dieu-khien";
 const DASHBOARD_H1: &str = "Bảng điều khiển";
 /// How long to wait for something to appear in the browser.
