@@ -34,13 +34,15 @@ const ROLES: [&str; 6] = [
     "handler",
     "supervisor",
 ];
-const PUBLIC_PAGES: [&str; 6] = [
+const PUBLIC_PAGES: [&str; 8] = [
     "/",
     "/dang-nhap",
     "/mo-hinh",
     "/kien-nghi",
     "/ket-qua",
     "/don-vi",
+    "/dien-hinh",
+    "/khen-thuong/1/giay-khen/1",
 ];
 const DASHBOARD: &str = "/bang-dieu-khien";
 const DASHBOARD_H1: &str = "Bảng điều khiển";

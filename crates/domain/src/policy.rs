@@ -52,6 +52,10 @@ pub enum Action {
     ViewInitiative,
     /// Draft and record commendation decisions.
     Commend,
+    /// Score the models assigned to a council one sits on (target: the council's unit).
+    ScoreInitiatives,
+    /// Read every council in scope with all members' scores, minutes included.
+    OverseeCouncils,
 }
 
 impl Action {
@@ -78,6 +82,8 @@ impl Action {
             ],
             Action::ManageOrganisations => &[ProvinceAdmin, UnitOfficer],
             Action::ManageCampaigns | Action::Commend => &[ProvinceAdmin],
+            Action::ScoreInitiatives => &[CouncilMember],
+            Action::OverseeCouncils => &[ProvinceAdmin, Supervisor],
             Action::RegisterInitiative => &[ProvinceAdmin, Reporter],
             Action::ReviewInitiative => &[ProvinceAdmin, UnitOfficer],
             Action::ViewInitiative => &[
@@ -263,6 +269,27 @@ mod tests {
         assert!(
             authorize_for(&officer, Action::ReviewInitiative, other, &t).is_ok(),
             "officers are not bound to one organisation"
+        );
+    }
+
+    #[test]
+    fn councils_are_scored_by_members_and_overseen_by_admin_and_supervisor() {
+        let t = tree();
+        let member = who(Role::CouncilMember, 1);
+        let sup = who(Role::Supervisor, 1);
+        let admin = who(Role::ProvinceAdmin, 1);
+        assert!(authorize(&member, Action::ScoreInitiatives, Some(1), &t).is_ok());
+        assert!(authorize(&member, Action::OverseeCouncils, Some(1), &t).is_err());
+        assert!(authorize(&member, Action::ManageCampaigns, None, &t).is_err());
+        assert!(authorize(&sup, Action::OverseeCouncils, Some(1), &t).is_ok());
+        assert!(authorize(&sup, Action::ManageCampaigns, None, &t).is_err());
+        assert!(authorize(&sup, Action::Commend, None, &t).is_err());
+        assert!(authorize(&admin, Action::ScoreInitiatives, None, &t).is_err());
+        assert!(authorize(&admin, Action::Commend, None, &t).is_ok());
+        let commune_member = who(Role::CouncilMember, 4);
+        assert!(
+            authorize(&commune_member, Action::ScoreInitiatives, Some(1), &t).is_err(),
+            "a commune's member does not sit for the province"
         );
     }
 

@@ -21,6 +21,9 @@ pub enum AppError {
     BadCredentials,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden for a stated reason, with its own stable code (e.g. `recused`).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("not found")]
     NotFound,
     #[error("conflict: {0}")]
@@ -38,7 +41,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -56,6 +59,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
+            AppError::Refused(code) => code,
             AppError::NotFound => "not_found",
             AppError::Conflict(code) => code,
             AppError::RateLimited => "rate_limited",
@@ -117,6 +121,42 @@ impl AppError {
             AppError::Conflict("campaign_exists") => pick(
                 "Đã có đợt thi đua cùng năm và cùng tên.",
                 "A campaign of that year and title exists.",
+            ),
+            AppError::Refused("recused") => pick(
+                "Bạn không chấm mô hình của chính tổ chức mình hoặc do mình đăng ký: việc rút khỏi chấm điểm đã được ghi nhận.",
+                "You do not score a model of your own organisation or one you registered: your recusal has been recorded.",
+            ),
+            AppError::Refused(_) => pick(
+                "Bạn không có quyền thực hiện việc này.",
+                "You are not allowed to do this.",
+            ),
+            AppError::Conflict("council_closed") => pick(
+                "Hội đồng đã kết thúc phiên chấm điểm; kết quả đã được chốt, không thể thay đổi.",
+                "The council has closed its round; the scores are frozen.",
+            ),
+            AppError::Conflict("council_not_closed") => pick(
+                "Hội đồng chưa kết thúc phiên chấm điểm.",
+                "The council has not closed its round yet.",
+            ),
+            AppError::Conflict("already_member") => pick(
+                "Người này đã là thành viên hội đồng.",
+                "This person already sits on the council.",
+            ),
+            AppError::Conflict("already_assigned") => pick(
+                "Mô hình đã được giao cho hội đồng.",
+                "The model is already assigned to the council.",
+            ),
+            AppError::Conflict("not_assignable") => pick(
+                "Chỉ giao cho hội đồng các mô hình đã đăng ký, đang thực hiện hoặc đã hoàn thành.",
+                "Only registered, reporting or completed models can be assigned.",
+            ),
+            AppError::Conflict("decision_issued") => pick(
+                "Quyết định đã ban hành, không thể sửa.",
+                "The decision has been issued and cannot change.",
+            ),
+            AppError::Conflict("decision_number_taken") => pick(
+                "Số quyết định này đã được dùng.",
+                "That decision number is already in use.",
             ),
             AppError::Conflict(code) => pick(
                 &format!("Xung đột dữ liệu ({code})."),

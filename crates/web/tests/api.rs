@@ -495,6 +495,16 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/initiatives/{id}/evidence"),
         ("POST", "/api/v1/initiatives/{id}/evidence"),
         ("GET", "/api/v1/results"),
+        ("POST", "/api/v1/councils"),
+        ("GET", "/api/v1/councils/{id}"),
+        ("POST", "/api/v1/councils/{id}/members"),
+        ("POST", "/api/v1/councils/{id}/assignments"),
+        ("POST", "/api/v1/councils/{id}/scores"),
+        ("POST", "/api/v1/councils/{id}/close"),
+        ("POST", "/api/v1/decisions"),
+        ("GET", "/api/v1/decisions/{id}"),
+        ("POST", "/api/v1/decisions/{id}/issue"),
+        ("GET", "/api/v1/honour-roll"),
     ]
 }
 
@@ -522,6 +532,9 @@ async fn operations_endpoints() {
             .unwrap();
         assert!(m.contains("danvan_http_requests_total"), "{m}");
         assert!(m.contains("route=\"/\""));
-        assert!(m.contains("danvan_accounts 6"), "six demo accounts: {m}");
+        assert!(
+            m.contains("danvan_accounts 8"),
+            "six demo accounts and two more council members: {m}"
+        );
     });
 }

@@ -146,7 +146,10 @@ async fn the_admin_browses_and_filters_the_trail() {
             .await
             .unwrap();
         assert!(html.contains("Nhật ký thay đổi"));
-        assert!(html.contains("Tổng số: 6"), "six demo accounts created");
+        assert!(
+            html.contains("Tổng số: 8"),
+            "six demo accounts and two council members created"
+        );
         let html = b
             .get(app.url("/quan-tri/nhat-ky?verify=1"))
             .send()

@@ -162,6 +162,17 @@ async fn every_route_checks_role_and_scope() {
                 None,
                 401,
             ),
+            ("POST", "/api/v1/councils".into(), None, 401),
+            ("GET", "/api/v1/councils/1".into(), None, 401),
+            ("POST", "/api/v1/councils/1/members".into(), None, 401),
+            ("POST", "/api/v1/councils/1/assignments".into(), None, 401),
+            ("POST", "/api/v1/councils/1/scores".into(), None, 401),
+            ("POST", "/api/v1/councils/1/close".into(), None, 401),
+            ("POST", "/api/v1/decisions".into(), None, 401),
+            ("POST", "/api/v1/decisions/1/issue".into(), None, 401),
+            // The demo's decision is issued: public, like the honour roll.
+            ("GET", "/api/v1/decisions/1".into(), None, 200),
+            ("GET", "/api/v1/honour-roll".into(), None, 200),
         ];
         // Anonymous first: everything but the public unit tree needs a token.
         for (method, path, body, anon) in &matrix {
@@ -271,6 +282,57 @@ async fn every_route_checks_role_and_scope() {
                 "POST",
                 format!("/api/v1/initiatives/{returned}/reports"),
                 Some(json!({"milestone": "midyear"})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/councils".into(),
+                Some(
+                    json!({"campaign_id": 1, "name": "X", "level": "province", "unit_code": "91"}),
+                ),
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/councils/1".into(), None, 403, 200, 403),
+            (
+                "POST",
+                "/api/v1/councils/1/members".into(),
+                Some(json!({"account_id": 4})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/councils/1/close".into(),
+                None,
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/councils/1/scores".into(),
+                Some(json!({"initiative_id": 1, "points": {}})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/decisions".into(),
+                Some(json!({"council_id": 1})),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/decisions/1/issue".into(),
+                None,
                 403,
                 403,
                 403,
@@ -406,6 +468,9 @@ async fn every_route_checks_role_and_scope() {
             "/quan-tri/tai-khoan",
             "/quan-tri/nhat-ky",
             "/tai-khoan/mat-khau",
+            "/hoi-dong",
+            "/hoi-dong/1",
+            "/hoi-dong/1/bien-ban",
         ] {
             let r = anon.get(app.url(path)).send().await.unwrap();
             assert_eq!(

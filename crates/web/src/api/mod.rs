@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod councils;
 pub mod movement;
 mod organisations;
 mod units;
@@ -69,6 +70,19 @@ pub fn router() -> Router<AppState> {
                 .post(movement::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route("/api/v1/councils", post(councils::create))
+        .route("/api/v1/councils/{id}", get(councils::show))
+        .route("/api/v1/councils/{id}/members", post(councils::add_member))
+        .route("/api/v1/councils/{id}/assignments", post(councils::assign))
+        .route("/api/v1/councils/{id}/scores", post(councils::score))
+        .route("/api/v1/councils/{id}/close", post(councils::close))
+        .route("/api/v1/decisions", post(councils::draft_decision))
+        .route("/api/v1/decisions/{id}", get(councils::show_decision))
+        .route(
+            "/api/v1/decisions/{id}/issue",
+            post(councils::issue_decision),
+        )
+        .route("/api/v1/honour-roll", get(councils::honour_roll))
 }
 
 struct BearerAuth;
@@ -97,6 +111,8 @@ impl Modify for BearerAuth {
         movement::create_initiative, movement::list_initiatives, movement::show_initiative, movement::update_initiative,
         movement::transition, movement::file_report, movement::list_reports, movement::review_report,
         movement::add_evidence, movement::list_evidence, movement::results,
+        councils::create, councils::show, councils::add_member, councils::assign, councils::score, councils::close,
+        councils::draft_decision, councils::issue_decision, councils::show_decision, councils::honour_roll,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -2,6 +2,7 @@
 //! authorisation happens in the services (through the policy), never here.
 
 mod admin;
+mod councils;
 pub use admin::audit_filter;
 mod dashboard;
 pub mod format;
@@ -52,6 +53,24 @@ pub fn router() -> Router<AppState> {
             "/quan-tri/dot-thi-dua",
             get(movement::campaigns_list).post(movement::campaign_create),
         )
+        .route("/hoi-dong", get(councils::list).post(councils::create))
+        .route("/hoi-dong/{id}", get(councils::detail))
+        .route("/hoi-dong/{id}/thanh-vien", post(councils::add_member))
+        .route("/hoi-dong/{id}/phan-cong", post(councils::assign))
+        .route("/hoi-dong/{id}/cham-diem", post(councils::score))
+        .route("/hoi-dong/{id}/ket-thuc", post(councils::close))
+        .route(
+            "/hoi-dong/{id}/de-xuat-khen-thuong",
+            post(councils::propose),
+        )
+        .route("/hoi-dong/{id}/bien-ban", get(councils::minutes))
+        .route("/khen-thuong/{id}", get(councils::decision))
+        .route("/khen-thuong/{id}/ban-hanh", post(councils::issue))
+        .route(
+            "/khen-thuong/{id}/giay-khen/{recipient}",
+            get(councils::certificate),
+        )
+        .route("/dien-hinh", get(councils::honour_roll))
         .route("/kien-nghi", get(public::petitions))
         .route("/don-vi", get(public::units))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
@@ -107,6 +126,7 @@ impl Frame {
             ("/", "nav.home"),
             ("/mo-hinh", "nav.showcase"),
             ("/ket-qua", "nav.results"),
+            ("/dien-hinh", "nav.honour"),
             ("/kien-nghi", "nav.petitions"),
             ("/don-vi", "nav.units"),
         ];
@@ -121,6 +141,11 @@ impl Frame {
             }
             if authorize(p, Action::ManageCampaigns, None, &tree).is_ok() {
                 items.push(("/quan-tri/dot-thi-dua", "nav.campaigns"));
+                items.push(("/hoi-dong", "nav.councils"));
+            } else if authorize(p, Action::ScoreInitiatives, None, &tree).is_ok()
+                || authorize(p, Action::OverseeCouncils, None, &tree).is_ok()
+            {
+                items.push(("/hoi-dong", "nav.my_councils"));
             }
             if authorize(p, Action::ManageAccounts, None, &tree).is_ok() {
                 items.push(("/quan-tri/tai-khoan", "nav.accounts"));

@@ -249,6 +249,8 @@ struct InitiativePage {
     can_replicate: bool,
     can_edit: bool,
     events: Vec<String>,
+    /// Issued commendations: (decision id, number, date, form).
+    commendations: Vec<(i64, String, String, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -470,6 +472,7 @@ async fn initiative_page(
         can_edit: registrant && movement::is_editable(current),
         can_replicate,
         events,
+        commendations: super::councils::commendations_of(state, i.id).await?,
         notice,
         error,
         i,

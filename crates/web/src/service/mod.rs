@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod auth;
 pub mod campaigns;
+pub mod commendations;
+pub mod councils;
 pub mod initiatives;
 pub mod organisations;
 pub mod results;
