@@ -381,6 +381,87 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.wait_for(&format!(r#"dd a[href="{model_path}"]"#)).await;
     b.sign_out().await;
 
+    step("7. a council scores the model, the round closes, the province commends it");
+    let member = app.account("council_member");
+    let model_id = model_path.trim_start_matches("/mo-hinh/").to_string();
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&admin.username, &admin.password).await;
+    b.expect_dashboard("province admin").await;
+    b.goto("/hoi-dong").await;
+    b.select_by_text("#campaign_id", "Phong trào thi đua").await;
+    b.type_into("#name", "Hội đồng thẩm định bổ sung").await;
+    b.type_into("#unit_code", "91").await;
+    b.click(r#"form[action="/hoi-dong"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    let council_path = b.path().await;
+    b.select_by_text("#account_id", "Phạm Quốc Việt").await;
+    b.click(r#"form[action$="/thanh-vien"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    b.select("#initiative_id", &model_id).await;
+    b.click(r#"form[action$="/phan-cong"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    a11y_failures.extend(b.axe_check(axe_source, "a council (admin)").await);
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&member.username, &member.password).await;
+    b.expect_dashboard("council member").await;
+    b.goto(&council_path).await;
+    for (criterion, points) in [
+        ("results", "38"),
+        ("creativity", "19"),
+        ("spread", "18"),
+        ("participation", "19"),
+    ] {
+        b.type_into(&format!("#p{model_id}_{criterion}"), points)
+            .await;
+    }
+    a11y_failures.extend(b.axe_check(axe_source, "a score sheet").await);
+    b.click(&format!(
+        r#"form[action$="/cham-diem"]:has(input[value="{model_id}"]) button[type="submit"]"#
+    ))
+    .await;
+    b.wait_for(".alert-success").await;
+    b.sign_out().await;
+
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&admin.username, &admin.password).await;
+    b.expect_dashboard("province admin").await;
+    b.goto(&council_path).await;
+    b.click(r#"form[action$="/ket-thuc"] button[type="submit"]"#)
+        .await;
+    // The page's script asks for confirmation before closing the round.
+    b.client
+        .accept_alert()
+        .await
+        .expect("confirm closing the round");
+    b.wait_for(".alert-success").await;
+    b.click(r#"form[action$="/de-xuat-khen-thuong"] button[type="submit"]"#)
+        .await;
+    b.wait_for(r#"form[action$="/ban-hanh"]"#).await;
+    b.type_into("#number", "131/QĐ-UBND").await;
+    b.set_value("#signed_on", &format!("{year}-12-22")).await;
+    b.type_into("#issuing_body", "Ủy ban nhân dân tỉnh An Giang")
+        .await;
+    b.type_into("#signer_name", "Lê Văn Phước").await;
+    b.type_into("#signer_title", "Phó Chủ tịch").await;
+    b.click(r#"form[action$="/ban-hanh"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    b.sign_out().await;
+
+    b.goto("/dien-hinh").await;
+    b.click(&format!(r#"a[href="{model_path}"]"#)).await;
+    b.wait_for_path(&model_path).await;
+    let page = b.client.source().await.expect("read the model page");
+    assert!(
+        page.contains("131/QĐ-UBND"),
+        "the model page lists its commendation"
+    );
+
     assert!(
         a11y_failures.is_empty(),
         "serious or critical accessibility violations:\n{}",
