@@ -204,6 +204,15 @@ async fn scoring_round_and_commendation_through_the_api() {
             (s, e["error"]["code"].as_str()),
             (422, Some("level_mismatch"))
         );
+        let mut bad = council.clone();
+        bad["level"] = json!("commune");
+        bad["unit_code"] = json!("30307");
+        let (s, e) = post(&app, "/api/v1/councils", &admin, bad).await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (422, Some("commune_councils_not_allowed")),
+            "the campaign did not plan commune-level councils"
+        );
         assert_eq!(
             post(&app, "/api/v1/councils", &supervisor, council.clone())
                 .await

@@ -105,6 +105,14 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     };
     authorize(by, Action::ManageCampaigns, Some(unit.id), &tree)?;
+    if level == UnitLevel::Commune && !campaign.commune_councils {
+        return Err(AppError::invalid(danvan_domain::FieldError::new(
+            "level",
+            "commune_councils_not_allowed",
+            "Đợt thi đua này không tổ chức hội đồng cấp xã.",
+            "This campaign has no commune-level councils.",
+        )));
+    }
     let mut tx = state.db.begin().await?;
     let id = councils::create(&mut tx, campaign.id, &name, level.code(), unit.id).await?;
     audit::append(
