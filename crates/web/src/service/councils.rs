@@ -181,12 +181,11 @@ async fn record_recusals(
     Ok(out)
 }
 
-/// Seats an account holding the council-member role on the council.
-pub async fn add_member(
+/// The council, if `by` manages councils of its unit and its round is still open.
+async fn open_council_managed_by(
     state: &AppState,
     by: &Principal,
     council_id: i64,
-    account_id: i64,
 ) -> Result<Council, AppError> {
     let tree = state.tree();
     authorize(by, Action::ManageCampaigns, None, &tree)?;
@@ -195,6 +194,18 @@ pub async fn add_member(
     if !council.is_open() {
         return Err(AppError::Conflict("council_closed"));
     }
+    Ok(council)
+}
+
+/// Seats an account holding the council-member role on the council.
+pub async fn add_member(
+    state: &AppState,
+    by: &Principal,
+    council_id: i64,
+    account_id: i64,
+) -> Result<Council, AppError> {
+    let council = open_council_managed_by(state, by, council_id).await?;
+    let tree = state.tree();
     let account = danvan_storage::accounts::by_id(&state.db, account_id)
         .await?
         .filter(|a| !a.is_disabled)
@@ -255,13 +266,8 @@ pub async fn assign(
     council_id: i64,
     initiative_id: i64,
 ) -> Result<Council, AppError> {
+    let council = open_council_managed_by(state, by, council_id).await?;
     let tree = state.tree();
-    authorize(by, Action::ManageCampaigns, None, &tree)?;
-    let council = council_of(state, council_id).await?;
-    authorize(by, Action::ManageCampaigns, Some(council.unit_id), &tree)?;
-    if !council.is_open() {
-        return Err(AppError::Conflict("council_closed"));
-    }
     let i = initiatives::by_id(&state.db, initiative_id)
         .await?
         .ok_or_else(|| {
@@ -416,13 +422,7 @@ pub async fn score(
 
 /// Closes the round: scores freeze and the scored models become `evaluated`.
 pub async fn close(state: &AppState, by: &Principal, council_id: i64) -> Result<Council, AppError> {
-    let tree = state.tree();
-    authorize(by, Action::ManageCampaigns, None, &tree)?;
-    let council = council_of(state, council_id).await?;
-    authorize(by, Action::ManageCampaigns, Some(council.unit_id), &tree)?;
-    if !council.is_open() {
-        return Err(AppError::Conflict("council_closed"));
-    }
+    let council = open_council_managed_by(state, by, council_id).await?;
     let scored: HashSet<i64> = councils::scores(&state.db, council.id)
         .await?
         .into_iter()
