@@ -67,6 +67,58 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The working-day calendar that petition deadlines are counted in.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the statutory holidays of a year (with compensatory days): `YYYY-MM-DD<TAB>name` per line.
+    Holidays {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Print the due date of a period: the first day is not counted; a deadline on a day off moves to the next
+    /// working day (Civil Code 2015, Arts. 147–148).
+    Deadline {
+        /// The day the period starts from, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        days: u32,
+        /// Count working days instead of calendar days.
+        #[arg(long)]
+        working: bool,
+    },
+}
+
+fn calendar(command: CalendarCommand) -> Result<bool> {
+    let cal = danvan_calendar::WorkCalendar::default();
+    match command {
+        CalendarCommand::Holidays { year } => {
+            if !(1900..=2199).contains(&year) {
+                bail!("the year must lie between 1900 and 2199");
+            }
+            let mut out = std::io::stdout().lock();
+            for h in cal.holidays(year) {
+                writeln!(out, "{}\t{}", h.date.format("%Y-%m-%d"), h.name_vi)?;
+            }
+        }
+        CalendarCommand::Deadline {
+            from,
+            days,
+            working,
+        } => {
+            if days > 3650 {
+                bail!("at most 3650 days");
+            }
+            println!("{}", cal.deadline(from, days, working).format("%Y-%m-%d"));
+        }
+    }
+    Ok(true)
 }
 
 #[derive(Subcommand)]
@@ -354,6 +406,7 @@ fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify { db },
             } => audit_verify(db).await,
+            Command::Calendar { command } => calendar(command),
         }
     });
     match result {

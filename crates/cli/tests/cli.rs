@@ -205,3 +205,52 @@ async fn database_url_comes_from_the_environment() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(dir.path().join("from-env.sqlite3").exists());
 }
+
+#[test]
+fn calendar_commands_print_holidays_and_deadlines() {
+    let o = Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .args(["calendar", "holidays", "--year", "2025"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.len() > 11 && l.as_bytes()[10] == b'\t'),
+        "YYYY-MM-DD<TAB>name: {out}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("2025-01-29\t")),
+        "Tết 2025: {out}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("2025-04-07\t")),
+        "Giỗ Tổ 2025: {out}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("2025-09-02\t")));
+    let deadline = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_danvan"))
+            .arg("calendar")
+            .arg("deadline")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    assert_eq!(
+        deadline(&["--from", "2025-03-05", "--days", "10"]),
+        "2025-03-17"
+    );
+    assert_eq!(
+        deadline(&["--from", "2025-01-24", "--days", "5", "--working"]),
+        "2025-02-07"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .args(["calendar", "deadline", "--from", "hôm nay", "--days", "3"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}

@@ -495,6 +495,8 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/initiatives/{id}/evidence"),
         ("POST", "/api/v1/initiatives/{id}/evidence"),
         ("GET", "/api/v1/results"),
+        ("GET", "/api/v1/calendar/deadline"),
+        ("GET", "/api/v1/calendar/holidays"),
         ("POST", "/api/v1/councils"),
         ("GET", "/api/v1/councils/{id}"),
         ("POST", "/api/v1/councils/{id}/members"),
@@ -536,5 +538,63 @@ async fn operations_endpoints() {
             m.contains("danvan_accounts 8"),
             "six demo accounts and two more council members: {m}"
         );
+    });
+}
+
+#[tokio::test]
+async fn the_calendar_counts_like_the_civil_code() {
+    each_backend!(|app| {
+        let c = app.client();
+        // Wednesday 5 March 2025 + 10 days ends on Saturday 15 March: due Monday 17 March.
+        let d: Value = c
+            .get(app.url("/api/v1/calendar/deadline?from=2025-03-05&days=10"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(d["due"], "2025-03-17");
+        // Across Tết 2025 (28 January – 1 February, and Monday 3 February in compensation).
+        let d: Value = c
+            .get(app.url("/api/v1/calendar/deadline?from=2025-01-24&days=5&working=true"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(d["due"], "2025-02-07");
+        let h: Value = c
+            .get(app.url("/api/v1/calendar/holidays?year=2026"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let days: Vec<&str> = h
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["date"].as_str().unwrap())
+            .collect();
+        assert!(days.contains(&"2026-02-17"), "Tết 2026: {days:?}");
+        assert!(
+            days.contains(&"2026-04-26") && days.contains(&"2026-04-27"),
+            "Giỗ Tổ on a Sunday, and Monday off"
+        );
+        for (url, status) in [
+            ("/api/v1/calendar/deadline?from=2025-02-30&days=3", 422),
+            ("/api/v1/calendar/deadline?from=2025-01-01&days=-3", 400),
+            ("/api/v1/calendar/deadline?from=2025-01-01&days=99999", 422),
+            ("/api/v1/calendar/holidays?year=abc", 400),
+            ("/api/v1/calendar/holidays?year=3000", 422),
+        ] {
+            let r = c.get(app.url(url)).send().await.unwrap();
+            assert_eq!(r.status(), status, "{url}");
+            let body: Value = r.json().await.unwrap();
+            assert!(body["error"]["code"].is_string(), "{url}");
+        }
     });
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod calendar;
 mod councils;
 pub mod movement;
 mod organisations;
@@ -64,6 +65,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/reports/{id}/review", post(movement::review_report))
         .route("/api/v1/results", get(movement::results))
+        .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/calendar/holidays", get(calendar::holidays))
         .route(
             "/api/v1/initiatives/{id}/evidence",
             get(movement::list_evidence)
@@ -111,6 +114,7 @@ impl Modify for BearerAuth {
         movement::create_initiative, movement::list_initiatives, movement::show_initiative, movement::update_initiative,
         movement::transition, movement::file_report, movement::list_reports, movement::review_report,
         movement::add_evidence, movement::list_evidence, movement::results,
+        calendar::deadline, calendar::holidays,
         councils::create, councils::show, councils::add_member, councils::assign, councils::score, councils::close,
         councils::draft_decision, councils::issue_decision, councils::show_decision, councils::honour_roll,
     ),
