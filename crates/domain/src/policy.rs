@@ -52,6 +52,8 @@ pub enum Action {
     ViewInitiative,
     /// Draft and record commendation decisions.
     Commend,
+    /// Enter the year's official days off and make-up working days.
+    ManageCalendar,
     /// Score the models assigned to a council one sits on (target: the council's unit).
     ScoreInitiatives,
     /// Read every council in scope with all members' scores, minutes included.
@@ -81,7 +83,7 @@ impl Action {
                 Supervisor,
             ],
             Action::ManageOrganisations => &[ProvinceAdmin, UnitOfficer],
-            Action::ManageCampaigns | Action::Commend => &[ProvinceAdmin],
+            Action::ManageCampaigns | Action::Commend | Action::ManageCalendar => &[ProvinceAdmin],
             Action::ScoreInitiatives => &[CouncilMember],
             Action::OverseeCouncils => &[ProvinceAdmin, Supervisor],
             Action::RegisterInitiative => &[ProvinceAdmin, Reporter],

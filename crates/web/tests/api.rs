@@ -497,6 +497,9 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/results"),
         ("GET", "/api/v1/calendar/deadline"),
         ("GET", "/api/v1/calendar/holidays"),
+        ("GET", "/api/v1/calendar/days"),
+        ("POST", "/api/v1/calendar/days"),
+        ("DELETE", "/api/v1/calendar/days/{date}"),
         ("POST", "/api/v1/councils"),
         ("GET", "/api/v1/councils/{id}"),
         ("POST", "/api/v1/councils/{id}/members"),
@@ -584,6 +587,101 @@ async fn the_calendar_counts_like_the_civil_code() {
             days.contains(&"2026-04-26") && days.contains(&"2026-04-27"),
             "Giỗ Tổ on a Sunday, and Monday off"
         );
+        // The province enters a Tết swap: Monday 9 March 2026 off, Saturday 14 March worked.
+        let admin = app.token("demo.tinh").await;
+        let officer = app.token("demo.longxuyen").await;
+        let before = app.count("calendar_days").await;
+        let day = |date: &str, kind: &str| json!({"date": date, "kind": kind, "reason": "Hoán đổi ngày làm việc theo thông báo của tỉnh"});
+        let post_day = |token: Option<&str>, body: Value| {
+            let mut r = c.post(app.url("/api/v1/calendar/days")).json(&body);
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            r.send()
+        };
+        assert_eq!(
+            post_day(Some(&officer), day("2026-03-09", "day_off"))
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        assert_eq!(
+            post_day(None, day("2026-03-09", "day_off"))
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        assert_eq!(
+            post_day(Some(&admin), day("2026-03-09", "holiday"))
+                .await
+                .unwrap()
+                .status(),
+            422
+        );
+        assert_eq!(
+            post_day(Some(&admin), day("2026-02-30", "day_off"))
+                .await
+                .unwrap()
+                .status(),
+            422
+        );
+        assert_eq!(
+            app.count("calendar_days").await,
+            before,
+            "refusals write nothing"
+        );
+        for (date, kind) in [("2026-03-09", "day_off"), ("2026-03-14", "workday")] {
+            assert_eq!(
+                post_day(Some(&admin), day(date, kind))
+                    .await
+                    .unwrap()
+                    .status(),
+                201
+            );
+        }
+        let app_ref = &app;
+        let due = move |url: &'static str| async move {
+            let d: Value = app_ref
+                .client()
+                .get(app_ref.url(url))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            d["due"].as_str().unwrap().to_string()
+        };
+        assert_eq!(
+            due("/api/v1/calendar/deadline?from=2026-03-06&days=1&working=true").await,
+            "2026-03-10",
+            "Monday 9 March is now a day off"
+        );
+        assert_eq!(
+            due("/api/v1/calendar/deadline?from=2026-03-13&days=1&working=true").await,
+            "2026-03-14",
+            "Saturday 14 March is worked"
+        );
+        let r = c
+            .delete(app.url("/api/v1/calendar/days/2026-03-09"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        assert_eq!(
+            due("/api/v1/calendar/deadline?from=2026-03-06&days=1&working=true").await,
+            "2026-03-09"
+        );
+        let r = c
+            .delete(app.url("/api/v1/calendar/days/2026-03-09"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
         for (url, status) in [
             ("/api/v1/calendar/deadline?from=2025-02-30&days=3", 422),
             ("/api/v1/calendar/deadline?from=2025-01-01&days=-3", 400),

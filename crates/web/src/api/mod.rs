@@ -68,6 +68,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
         .route("/api/v1/calendar/holidays", get(calendar::holidays))
         .route(
+            "/api/v1/calendar/days",
+            get(calendar::list_days).post(calendar::set_day),
+        )
+        .route(
+            "/api/v1/calendar/days/{date}",
+            axum::routing::delete(calendar::remove_day),
+        )
+        .route(
             "/api/v1/initiatives/{id}/evidence",
             get(movement::list_evidence)
                 .post(movement::add_evidence)
@@ -114,7 +122,7 @@ impl Modify for BearerAuth {
         movement::create_initiative, movement::list_initiatives, movement::show_initiative, movement::update_initiative,
         movement::transition, movement::file_report, movement::list_reports, movement::review_report,
         movement::add_evidence, movement::list_evidence, movement::results,
-        calendar::deadline, calendar::holidays,
+        calendar::deadline, calendar::holidays, calendar::list_days, calendar::set_day, calendar::remove_day,
         councils::create, councils::show, councils::add_member, councils::assign, councils::score, councils::close,
         councils::draft_decision, councils::issue_decision, councils::show_decision, councils::honour_roll,
     ),

@@ -1,0 +1,108 @@
+//! The working-day calendar with what the province entered: one computation for the API,
+//! the pages and (with a database) the CLI.
+
+use danvan_calendar::{CalendarOverrides, WorkCalendar};
+use danvan_domain::policy::{Action, Principal, authorize};
+use danvan_domain::{FieldError, Invalid, validate};
+use danvan_storage::Db;
+use danvan_storage::audit::{self, Change};
+use danvan_storage::calendar::{self, CalendarDay};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The statutory calendar plus the entered days off and make-up working days.
+pub async fn work_calendar(db: &Db) -> Result<WorkCalendar, AppError> {
+    let mut o = CalendarOverrides::default();
+    for d in calendar::all(db).await? {
+        match d.kind.as_str() {
+            "workday" => o.workdays.push((d.day, d.reason)),
+            _ => o.days_off.push((d.day, d.reason)),
+        }
+    }
+    Ok(WorkCalendar::new(o))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DayInput {
+    /// YYYY-MM-DD
+    pub date: String,
+    /// `day_off` or `workday` (a make-up working day)
+    pub kind: String,
+    /// e.g. "Nghỉ bù Tết theo Thông báo của Bộ Nội vụ"
+    pub reason: String,
+}
+
+pub async fn set_day(
+    state: &AppState,
+    by: &Principal,
+    input: &DayInput,
+) -> Result<CalendarDay, AppError> {
+    authorize(by, Action::ManageCalendar, None, &state.tree())?;
+    let mut errors = Invalid::default();
+    let day = validate::date("date", &input.date)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let kind = input.kind.trim();
+    if !matches!(kind, "day_off" | "workday") {
+        errors.push(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Loại ngày phải là ngày nghỉ hoặc ngày làm bù.",
+            "The kind is day_off or workday.",
+        ));
+    }
+    let reason = validate::text("reason", &input.reason, 200, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    errors.clone().into_result()?;
+    let (Some(day), Some(reason)) = (day, reason) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let mut tx = state.db.begin().await?;
+    let before = calendar::set(&mut tx, day, kind, &reason, Some(by.account_id)).await?;
+    audit::append(
+        &mut tx,
+        &super::actor(by),
+        Change {
+            action: "calendar.set",
+            entity_type: "calendar_day",
+            entity_id: day.to_string(),
+            before: before.map(|b| json!({"kind": b.kind, "reason": b.reason})),
+            after: Some(json!({"kind": kind, "reason": reason})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    calendar::all(&state.db)
+        .await?
+        .into_iter()
+        .find(|d| d.day == day)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn remove_day(state: &AppState, by: &Principal, date: &str) -> Result<(), AppError> {
+    authorize(by, Action::ManageCalendar, None, &state.tree())?;
+    let day = validate::date("date", date)?;
+    let mut tx = state.db.begin().await?;
+    let Some(before) = calendar::remove(&mut tx, day).await? else {
+        return Err(AppError::NotFound);
+    };
+    audit::append(
+        &mut tx,
+        &super::actor(by),
+        Change {
+            action: "calendar.remove",
+            entity_type: "calendar_day",
+            entity_id: day.to_string(),
+            before: Some(json!({"kind": before.kind, "reason": before.reason})),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
