@@ -128,7 +128,12 @@ async fn every_route_checks_role_and_scope() {
             ("POST", "/api/v1/campaigns".into(), None, 401),
             ("GET", "/api/v1/calendar/days".into(), None, 200),
             ("POST", "/api/v1/calendar/days".into(), None, 401),
-            ("DELETE", "/api/v1/calendar/days/2026-03-09".into(), None, 401),
+            (
+                "DELETE",
+                "/api/v1/calendar/days/2026-03-09".into(),
+                None,
+                401,
+            ),
             ("GET", "/api/v1/campaigns/1".into(), None, 200),
             ("GET", "/api/v1/initiatives".into(), None, 200),
             ("POST", "/api/v1/initiatives".into(), None, 401),
