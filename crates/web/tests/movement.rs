@@ -4,34 +4,9 @@
 
 mod common;
 
+use common::{call, get, post};
+
 use serde_json::{Value, json};
-
-async fn call(
-    app: &common::TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.client().request(method, app.url(path));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn post(app: &common::TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    call(app, reqwest::Method::POST, path, Some(token), Some(body)).await
-}
-
-async fn get(app: &common::TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
-    call(app, reqwest::Method::GET, path, token, None).await
-}
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

@@ -6,6 +6,7 @@
 use danvan_storage::{Backend, Db};
 use danvan_web::demo::DemoAccount;
 use danvan_web::{AppState, Config};
+use serde_json::Value;
 use tokio::sync::oneshot;
 
 pub fn backends() -> Vec<Backend> {
@@ -244,6 +245,36 @@ impl TestApp {
             db.drop_db().await;
         }
     }
+}
+
+/// One API request; the status and the JSON body (null when there is none).
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.client().request(method, app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A POST with a JSON body and a bearer token.
+pub async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    call(app, reqwest::Method::POST, path, Some(token), Some(body)).await
+}
+
+/// A GET, with a bearer token or anonymous.
+pub async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
+    call(app, reqwest::Method::GET, path, token, None).await
 }
 
 /// The CSRF token of the first form on a page.
