@@ -434,3 +434,90 @@ async fn behind_tls_sets_hsts_and_secure_cookies() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_admin_enters_a_day_off_in_the_calendar() {
+    each_backend!(|app| {
+        let admin = app.browser();
+        app.sign_in(&admin, "demo.tinh", &app.password_of("demo.tinh"))
+            .await;
+        let html = admin
+            .get(app.url("/quan-tri/lich?year=2026"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("17/02/2026"), "Tết 2026 is listed");
+        assert!(
+            html.contains("27/04/2026"),
+            "the compensatory Monday after Giỗ Tổ on a Sunday"
+        );
+        let csrf = csrf_of(&html);
+        let r = admin
+            .post(app.url("/quan-tri/lich"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("date", "2026-03-09"),
+                ("kind", "day_off"),
+                ("reason", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "a reason is required");
+        assert_eq!(app.count("calendar_days").await, 0);
+        let r = admin
+            .post(app.url("/quan-tri/lich"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("date", "2026-03-09"),
+                ("kind", "day_off"),
+                ("reason", "Nghỉ theo quyết định của tỉnh <b>"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("09/03/2026") && !html.contains("tỉnh <b>"),
+            "listed, and escaped"
+        );
+        let r = admin
+            .post(app.url("/quan-tri/lich/xoa"))
+            .form(&[("_csrf", csrf.as_str()), ("date", "2026-03-09")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(app.count("calendar_days").await, 0);
+
+        let officer = app.browser();
+        app.sign_in(
+            &officer,
+            "demo.longxuyen",
+            &app.password_of("demo.longxuyen"),
+        )
+        .await;
+        assert_eq!(
+            officer
+                .get(app.url("/quan-tri/lich"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        assert_eq!(
+            app.browser()
+                .get(app.url("/quan-tri/lich"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+    });
+}

@@ -2,6 +2,7 @@
 //! authorisation happens in the services (through the policy), never here.
 
 mod admin;
+mod calendar;
 mod councils;
 pub use admin::audit_filter;
 mod dashboard;
@@ -35,6 +36,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mo-hinh/{id}", get(movement::detail))
         .route("/ket-qua", get(movement::results))
+        .route("/quan-tri/lich", get(calendar::show).post(calendar::add))
+        .route("/quan-tri/lich/xoa", post(calendar::remove))
         .route(
             "/mo-hinh/{id}/sua",
             get(movement::edit_form).post(movement::edit),
@@ -146,6 +149,9 @@ impl Frame {
                 || authorize(p, Action::OverseeCouncils, None, &tree).is_ok()
             {
                 items.push(("/hoi-dong", "nav.my_councils"));
+            }
+            if authorize(p, Action::ManageCalendar, None, &tree).is_ok() {
+                items.push(("/quan-tri/lich", "nav.calendar"));
             }
             if authorize(p, Action::ManageAccounts, None, &tree).is_ok() {
                 items.push(("/quan-tri/tai-khoan", "nav.accounts"));
