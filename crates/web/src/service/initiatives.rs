@@ -472,7 +472,6 @@ pub async fn update(
     initiatives::update(&mut tx, id, version, &c)
         .await
         .map_err(stale)?;
-    let after = initiatives::by_id(&state.db, id).await?;
     audit::append(
         &mut tx,
         &super::actor(by),
@@ -485,7 +484,6 @@ pub async fn update(
         },
     )
     .await?;
-    drop(after);
     tx.commit().await?;
     initiatives::by_id(&state.db, id)
         .await?
@@ -782,7 +780,7 @@ pub async fn file_report(
             action: "report.file",
             entity_type: "report",
             entity_id: id.to_string(),
-            before: last.is_empty().then_some(json!(null)).or_else(|| Some(json!(last))),
+            before: Some(if last.is_empty() { json!(null) } else { json!(last) }),
             after: Some(json!({"initiative_id": initiative_id, "milestone": milestone.code(), "values": values, "correction_note": correction})),
         },
     )
