@@ -4,12 +4,16 @@
 //! without a server and shared by the web layer, the CLI and the jobs.
 
 pub mod audit;
+pub mod clock;
 pub mod error;
+pub mod fold;
 pub mod movement;
 pub mod organisation;
 pub mod password;
+pub mod petition;
 pub mod policy;
 pub mod role;
+pub mod seal;
 pub mod secret;
 pub mod text;
 pub mod unit;

@@ -58,6 +58,17 @@ pub enum Action {
     ScoreInitiatives,
     /// Read every council in scope with all members' scores, minutes included.
     OverseeCouncils,
+    /// Record a petition that came through another channel (target: its unit).
+    RecordPetition,
+    /// See petitions (target: the unit, and for handlers the body responsible).
+    ViewPetition,
+    /// Work a petition: accept, assign, answer, transfer, merge (target as for viewing).
+    HandlePetition,
+    /// See a petitioner's contact details (every view is logged; for a denunciation only the
+    /// assigned handler and the province admin, checked on top by the service).
+    RevealPetitioner,
+    /// Edit routing rules and time limits, issue Open311 keys.
+    ManagePetitionRules,
 }
 
 impl Action {
@@ -88,6 +99,12 @@ impl Action {
             Action::OverseeCouncils => &[ProvinceAdmin, Supervisor],
             Action::RegisterInitiative => &[ProvinceAdmin, Reporter],
             Action::ReviewInitiative => &[ProvinceAdmin, UnitOfficer],
+            Action::RecordPetition => &[ProvinceAdmin, UnitOfficer],
+            Action::ViewPetition => &[ProvinceAdmin, UnitOfficer, Handler, Supervisor],
+            Action::HandlePetition | Action::RevealPetitioner => {
+                &[ProvinceAdmin, UnitOfficer, Handler]
+            }
+            Action::ManagePetitionRules => &[ProvinceAdmin],
             Action::ViewInitiative => &[
                 ProvinceAdmin,
                 UnitOfficer,

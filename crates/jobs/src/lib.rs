@@ -11,6 +11,10 @@ use danvan_storage::{Db, accounts, jobs, rate_limit};
 use tokio::sync::watch;
 
 pub const HOUSEKEEPING: &str = "housekeeping";
+/// Sends one e-mail: payload `{"to", "subject", "body"}`.
+pub const EMAIL: &str = "email";
+/// Raises deadline reminders and escalations.
+pub const DEADLINES: &str = "deadlines";
 
 /// What one job kind does. Unknown kinds fail (and end up given up), so that a job queued by
 /// a newer server is not silently dropped by an older one.

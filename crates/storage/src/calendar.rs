@@ -60,3 +60,15 @@ pub async fn remove(tx: &mut Tx, day: NaiveDate) -> Result<Option<CalendarDay>> 
     .fetch_optional(&mut *c)
     .await)?)
 }
+
+/// The statutory calendar plus the days off and make-up working days the province entered.
+pub async fn work_calendar(db: &Db) -> Result<danvan_calendar::WorkCalendar> {
+    let mut o = danvan_calendar::CalendarOverrides::default();
+    for d in all(db).await? {
+        match d.kind.as_str() {
+            "workday" => o.workdays.push((d.day, d.reason)),
+            _ => o.days_off.push((d.day, d.reason)),
+        }
+    }
+    Ok(danvan_calendar::WorkCalendar::new(o))
+}

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::{Db, Result, now, with_db};
+use crate::{Db, Result, Tx, now, with_db, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Job {
@@ -39,6 +39,27 @@ pub async fn enqueue(
     Ok(r > 0)
 }
 
+/// Queues a job inside a transaction, so that it exists exactly when the change that asks
+/// for it commits (an e-mail about an answer is queued with the answer).
+pub async fn enqueue_tx(
+    tx: &mut Tx,
+    kind: &str,
+    payload: &str,
+    run_at: DateTime<Utc>,
+) -> Result<()> {
+    with_tx!(tx, c => sqlx::query(
+        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(run_at)
+    .bind(now())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Claims the next due job for `worker` for `lease`.
 pub async fn claim(db: &Db, worker: &str, lease: Duration) -> Result<Option<Job>> {
     let at = now();
@@ -64,8 +85,10 @@ pub async fn claim(db: &Db, worker: &str, lease: Duration) -> Result<Option<Job>
     )
 }
 
+/// Marks a job done. Its payload is dropped: e-mail jobs carry addresses, which are not
+/// kept longer than the sending needs.
 pub async fn complete(db: &Db, id: i64) -> Result<()> {
-    with_db!(db, p => sqlx::query("UPDATE jobs SET finished_at = $1, locked_by = NULL, locked_until = NULL, dedupe_key = NULL WHERE id = $2")
+    with_db!(db, p => sqlx::query("UPDATE jobs SET finished_at = $1, locked_by = NULL, locked_until = NULL, dedupe_key = NULL, payload = '{}' WHERE id = $2")
         .bind(now())
         .bind(id)
         .execute(p).await.map(|r| r.rows_affected()))?;

@@ -12,6 +12,7 @@ pub mod db;
 pub mod jobs;
 pub mod movement;
 pub mod organisations;
+pub mod petitions;
 pub mod rate_limit;
 pub mod settings;
 pub mod units;

@@ -18,6 +18,12 @@ pub struct Config {
     /// Sign-in attempts allowed per client address and per user name in a window.
     pub login_limit: i64,
     pub login_window_secs: i64,
+    /// Base64 key that seals petitioners' personal data; `None`: the key file in the data dir.
+    pub seal_key: Option<String>,
+    /// Petitions accepted from one client address per hour through the public form and API.
+    pub petition_limit: i64,
+    /// An SMTP server is configured: e-mails are queued for the job runner to send.
+    pub mail_enabled: bool,
 }
 
 impl Default for Config {
@@ -32,6 +38,9 @@ impl Default for Config {
             lock_for: Duration::minutes(15),
             login_limit: 20,
             login_window_secs: 300,
+            seal_key: None,
+            petition_limit: 10,
+            mail_enabled: false,
         }
     }
 }

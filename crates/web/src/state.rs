@@ -3,6 +3,8 @@
 use std::sync::{Arc, RwLock};
 
 use danvan_domain::UnitTree;
+use danvan_domain::clock::Clock;
+use danvan_domain::seal::SealKey;
 use danvan_storage::Db;
 
 use crate::config::Config;
@@ -16,6 +18,10 @@ pub struct AppState {
     pub files: Arc<danvan_files::FileStore>,
     pub metrics: Arc<Metrics>,
     pub started: std::time::Instant,
+    /// The time deadlines run on (tests move it forward).
+    pub clock: Clock,
+    /// Seals petitioners' personal data at rest.
+    pub seal: Arc<SealKey>,
 }
 
 impl AppState {
@@ -25,7 +31,10 @@ impl AppState {
         let files = danvan_files::FileStore::new(config.data_dir.join("files")).map_err(|e| {
             danvan_storage::StoreError::Other(format!("cannot open the file store: {e}"))
         })?;
+        let seal = load_seal_key(&config).map_err(danvan_storage::StoreError::Other)?;
         Ok(Self {
+            seal: Arc::new(seal),
+            clock: Clock::system(),
             files: Arc::new(files),
             db,
             tree: Arc::new(RwLock::new(Arc::new(tree))),
@@ -52,4 +61,38 @@ impl AppState {
         }
         Ok(())
     }
+}
+
+/// The key from the configuration, or the one kept in the data dir (generated there, readable
+/// by the owner only, on first start). Losing it makes sealed contact details unreadable, so
+/// the backup instructions name it.
+fn load_seal_key(config: &Config) -> Result<SealKey, String> {
+    if let Some(k) = &config.seal_key {
+        return SealKey::from_base64(k).map_err(|e| format!("DANVAN_SEAL_KEY: {e}"));
+    }
+    let dir = config.data_dir.join("keys");
+    let path = dir.join("petitioners.key");
+    if !path.exists() {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        write_private(&path, SealKey::generate().as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    SealKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

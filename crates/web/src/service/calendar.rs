@@ -1,7 +1,7 @@
 //! The working-day calendar with what the province entered: one computation for the API,
 //! the pages and (with a database) the CLI.
 
-use danvan_calendar::{CalendarOverrides, WorkCalendar};
+use danvan_calendar::WorkCalendar;
 use danvan_domain::policy::{Action, Principal, authorize};
 use danvan_domain::{FieldError, Invalid, validate};
 use danvan_storage::Db;
@@ -15,14 +15,7 @@ use crate::state::AppState;
 
 /// The statutory calendar plus the entered days off and make-up working days.
 pub async fn work_calendar(db: &Db) -> Result<WorkCalendar, AppError> {
-    let mut o = CalendarOverrides::default();
-    for d in calendar::all(db).await? {
-        match d.kind.as_str() {
-            "workday" => o.workdays.push((d.day, d.reason)),
-            _ => o.days_off.push((d.day, d.reason)),
-        }
-    }
-    Ok(WorkCalendar::new(o))
+    Ok(calendar::work_calendar(db).await?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -907,19 +907,7 @@ pub async fn add_evidence(
         )));
     }
     let caption = validate::text("caption", caption, 300, false)?;
-    let files = state.files.clone();
-    let stored = tokio::task::spawn_blocking(move || files.store(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            danvan_files::FileError::Io(io) => AppError::Internal(io.to_string()),
-            other => AppError::invalid(FieldError::new(
-                "file",
-                other.code(),
-                other.message_vi(),
-                other.message_en(),
-            )),
-        })?;
+    let stored = super::store_file(state, bytes).await?;
     let meta = EvidenceMeta {
         sha256: stored.sha256.clone(),
         mime: stored.mime.to_string(),

@@ -9,6 +9,7 @@ pub mod commendations;
 pub mod councils;
 pub mod initiatives;
 pub mod organisations;
+pub mod petitions;
 pub mod results;
 
 use danvan_domain::FieldError;
@@ -38,5 +39,27 @@ pub fn resolve_unit(state: &AppState, field: &'static str, code: &str) -> Result
                 format!("Không có đơn vị hành chính mã “{code}”."),
                 format!("There is no administrative unit with code “{code}”."),
             )
+        })
+}
+
+/// Checks and stores an uploaded file (type by content, size, pixels; photos re-encoded
+/// without metadata); a refused file is a field error on `file`.
+pub async fn store_file(
+    state: &AppState,
+    bytes: Vec<u8>,
+) -> Result<danvan_files::StoredFile, crate::error::AppError> {
+    use crate::error::AppError;
+    let files = state.files.clone();
+    tokio::task::spawn_blocking(move || files.store(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| match e {
+            danvan_files::FileError::Io(io) => AppError::Internal(io.to_string()),
+            other => AppError::invalid(FieldError::new(
+                "file",
+                other.code(),
+                other.message_vi(),
+                other.message_en(),
+            )),
         })
 }

@@ -1,0 +1,846 @@
+//! Petitions and everything that hangs off them. The workflow's rules live in
+//! `danvan_domain::petition` and the web service; this module reads and writes rows.
+//!
+//! A petition is loaded, changed in memory and written back with [`save`], which checks the
+//! version it was read at: two officers acting at once cannot overwrite each other.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use danvan_domain::petition::TimeLimit;
+use serde::Serialize;
+
+use crate::{Db, Result, StoreError, Tx, now, with_db, with_tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Petition {
+    pub id: i64,
+    pub tracking_code: String,
+    pub kind: String,
+    pub topic: String,
+    pub unit_id: i64,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub title: String,
+    pub content: String,
+    #[serde(skip)]
+    pub folded: String,
+    pub state: String,
+    pub organisation_id: Option<i64>,
+    pub handler_id: Option<i64>,
+    pub transfer_to: Option<i64>,
+    pub accept_due: NaiveDate,
+    pub accepted_on: Option<NaiveDate>,
+    pub due_on: NaiveDate,
+    pub complex: bool,
+    pub extensions: i64,
+    pub merged_into: Option<i64>,
+    pub reopened: bool,
+    pub answer: Option<String>,
+    pub public_answer: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answered_on: Option<NaiveDate>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub rating: Option<String>,
+    pub rated_at: Option<DateTime<Utc>>,
+    pub escalation_level: i64,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address_string: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, tracking_code, kind, topic, unit_id, channel, received_on, title, content, folded, state, \
+organisation_id, handler_id, transfer_to, accept_due, accepted_on, due_on, complex, extensions, merged_into, reopened, \
+answer, public_answer, answered_at, answered_on, closed_at, rating, rated_at, escalation_level, latitude, longitude, \
+address_string, created_by, created_at, updated_at, version";
+
+/// The columns a new petition is written with (validated by the caller).
+pub struct NewPetition {
+    pub tracking_code: String,
+    pub kind: String,
+    pub topic: String,
+    pub unit_id: i64,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub title: String,
+    pub content: String,
+    pub folded: String,
+    pub organisation_id: Option<i64>,
+    pub accept_due: NaiveDate,
+    pub due_on: NaiveDate,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address_string: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
+    let at = now();
+    with_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO petitions (tracking_code, kind, topic, unit_id, channel, received_on, title, content, folded, state,
+             organisation_id, accept_due, due_on, latitude, longitude, address_string, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+    )
+    .bind(&p.tracking_code)
+    .bind(&p.kind)
+    .bind(&p.topic)
+    .bind(p.unit_id)
+    .bind(&p.channel)
+    .bind(p.received_on)
+    .bind(&p.title)
+    .bind(&p.content)
+    .bind(&p.folded)
+    .bind(p.organisation_id)
+    .bind(p.accept_due)
+    .bind(p.due_on)
+    .bind(p.latitude)
+    .bind(p.longitude)
+    .bind(&p.address_string)
+    .bind(p.created_by)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::from_write(e, "tracking_code_taken"))
+}
+
+/// Writes back the workflow columns of `p` if nobody changed the petition since it was read;
+/// `Conflict("stale_version")` otherwise.
+pub async fn save(tx: &mut Tx, p: &Petition) -> Result<()> {
+    let n = with_tx!(tx, conn => sqlx::query(
+        "UPDATE petitions SET state = $1, organisation_id = $2, handler_id = $3, transfer_to = $4, accepted_on = $5,
+             due_on = $6, complex = $7, extensions = $8, merged_into = $9, reopened = $10, answer = $11,
+             public_answer = $12, answered_at = $13, answered_on = $14, closed_at = $15, rating = $16, rated_at = $17,
+             escalation_level = $18, accept_due = $19, updated_at = $20, version = version + 1
+         WHERE id = $21 AND version = $22",
+    )
+    .bind(&p.state)
+    .bind(p.organisation_id)
+    .bind(p.handler_id)
+    .bind(p.transfer_to)
+    .bind(p.accepted_on)
+    .bind(p.due_on)
+    .bind(p.complex)
+    .bind(p.extensions)
+    .bind(p.merged_into)
+    .bind(p.reopened)
+    .bind(&p.answer)
+    .bind(&p.public_answer)
+    .bind(p.answered_at)
+    .bind(p.answered_on)
+    .bind(p.closed_at)
+    .bind(&p.rating)
+    .bind(p.rated_at)
+    .bind(p.escalation_level)
+    .bind(p.accept_due)
+    .bind(now())
+    .bind(p.id)
+    .bind(p.version)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict("stale_version"))
+    }
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Petition>> {
+    let sql = format!("SELECT {COLUMNS} FROM petitions WHERE id = $1");
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
+}
+
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<Petition>> {
+    let sql = format!("SELECT {COLUMNS} FROM petitions WHERE tracking_code = $1");
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(p).await)?,
+    )
+}
+
+/// Which petitions a list shows. Scopes are lists of ids from the policy.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only petitions in these units (`None`: no unit restriction).
+    pub units: Option<Vec<i64>>,
+    /// Only petitions of these bodies, or transferred to them.
+    pub bodies: Option<Vec<i64>>,
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub topic: Option<String>,
+    pub open_only: bool,
+    /// Only open petitions due before this day.
+    pub overdue_on: Option<NaiveDate>,
+    pub handler_id: Option<i64>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn ids(v: &[i64]) -> String {
+    if v.is_empty() {
+        "NULL".into()
+    } else {
+        v.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Petitions matching `f`, the most urgent first: open cases by due date, then the rest,
+/// newest first. Returns the page and the total.
+pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
+    // Ids come from the database and the policy (integers), so inlining them is safe and
+    // keeps the statement one text for both backends.
+    let mut clauses: Vec<String> = vec!["1 = 1".into()];
+    if let Some(u) = &f.units {
+        clauses.push(format!("unit_id IN ({})", ids(u)));
+    }
+    if let Some(b) = &f.bodies {
+        let b = ids(b);
+        clauses.push(format!(
+            "(organisation_id IN ({b}) OR transfer_to IN ({b}))"
+        ));
+    }
+    if f.open_only || f.overdue_on.is_some() {
+        clauses.push("state IN ('received', 'accepted', 'assigned')".into());
+    }
+    if f.overdue_on.is_some() {
+        clauses.push("due_on < $4".into());
+    }
+    if f.state.is_some() {
+        clauses.push("state = $1".into());
+    }
+    if f.kind.is_some() {
+        clauses.push("kind = $2".into());
+    }
+    if f.topic.is_some() {
+        clauses.push("topic = $3".into());
+    }
+    if let Some(h) = f.handler_id {
+        clauses.push(format!("handler_id = {h}"));
+    }
+    if f.received_from.is_some() {
+        clauses.push("received_on >= $5".into());
+    }
+    if f.received_to.is_some() {
+        clauses.push("received_on <= $6".into());
+    }
+    let filter = clauses.join(" AND ");
+    let limit = f.limit.clamp(1, 500);
+    let offset = f.offset.max(0);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE {filter}
+         ORDER BY CASE WHEN state IN ('received', 'accepted', 'assigned') THEN 0 ELSE 1 END,
+                  CASE WHEN state IN ('received', 'accepted', 'assigned') THEN due_on END, received_on DESC, id DESC
+         LIMIT {limit} OFFSET {offset}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
+    // Every placeholder is bound on every query; unused ones are harmless.
+    let epoch = NaiveDate::MIN;
+    macro_rules! bind_all {
+        ($q:expr) => {
+            $q.bind(f.state.clone().unwrap_or_default())
+                .bind(f.kind.clone().unwrap_or_default())
+                .bind(f.topic.clone().unwrap_or_default())
+                .bind(f.overdue_on.unwrap_or(epoch))
+                .bind(f.received_from.unwrap_or(epoch))
+                .bind(f.received_to.unwrap_or(epoch))
+        };
+    }
+    let rows: Vec<Petition> = with_db!(db, p => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))).fetch_all(p).await)?;
+    let total: i64 = with_db!(db, p => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone()))).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+/// Open petitions of a unit, for the duplicate check: (id, tracking code, title, folded).
+pub async fn open_in_unit(db: &Db, unit_id: i64) -> Result<Vec<(i64, String, String, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, tracking_code, title, folded FROM petitions
+         WHERE unit_id = $1 AND state IN ('received', 'accepted', 'assigned') ORDER BY id DESC LIMIT 500",
+    )
+    .bind(unit_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Petitions merged into `id`.
+pub async fn merged_into(db: &Db, id: i64) -> Result<Vec<Petition>> {
+    let sql = format!("SELECT {COLUMNS} FROM petitions WHERE merged_into = $1 ORDER BY id");
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(p).await)?)
+}
+
+// ---- petitioners ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Petitioner {
+    pub id: i64,
+    pub petition_id: i64,
+    pub sealed: String,
+    pub contact_index: Option<String>,
+    pub consent_at: DateTime<Utc>,
+    pub consent_version: String,
+    pub joined_by_merge: bool,
+}
+
+pub async fn add_petitioner(
+    tx: &mut Tx,
+    petition_id: i64,
+    sealed: &str,
+    contact_index: Option<&str>,
+    consent_version: &str,
+    consent_at: DateTime<Utc>,
+    joined_by_merge: bool,
+) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO petitioners (petition_id, sealed, contact_index, consent_at, consent_version, joined_by_merge, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(petition_id)
+    .bind(sealed)
+    .bind(contact_index)
+    .bind(consent_at)
+    .bind(consent_version)
+    .bind(joined_by_merge)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+const PETITIONER_COLUMNS: &str =
+    "id, petition_id, sealed, contact_index, consent_at, consent_version, joined_by_merge";
+
+pub async fn petitioners(db: &Db, petition_id: i64) -> Result<Vec<Petitioner>> {
+    let sql =
+        format!("SELECT {PETITIONER_COLUMNS} FROM petitioners WHERE petition_id = $1 ORDER BY id");
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(petition_id).fetch_all(p).await)?,
+    )
+}
+
+/// Moves the petitioners of a merged petition over to the case it joins, so that they all
+/// follow it and get its answer.
+pub async fn move_petitioners(tx: &mut Tx, from: i64, to: i64) -> Result<u64> {
+    Ok(with_tx!(tx, conn => sqlx::query(
+        "UPDATE petitioners SET petition_id = $1, joined_by_merge = TRUE WHERE petition_id = $2",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Petitioners whose phone or e-mail hashes to `index` (a citizen's data request).
+pub async fn petitioners_by_contact(db: &Db, index: &str) -> Result<Vec<Petitioner>> {
+    let sql = format!(
+        "SELECT {PETITIONER_COLUMNS} FROM petitioners WHERE contact_index = $1 ORDER BY id LIMIT 200"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(index).fetch_all(p).await)?)
+}
+
+// ---- events ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub id: i64,
+    pub petition_id: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub actor_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub note: Option<String>,
+    pub internal: bool,
+}
+
+pub struct NewEvent<'a> {
+    pub petition_id: i64,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
+    pub actor_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub note: Option<&'a str>,
+    pub internal: bool,
+}
+
+pub async fn add_event(tx: &mut Tx, e: NewEvent<'_>, at: DateTime<Utc>) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO petition_events (petition_id, at, action, from_state, to_state, actor_id, organisation_id, note, internal)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.petition_id)
+    .bind(at)
+    .bind(e.action)
+    .bind(e.from_state)
+    .bind(e.to_state)
+    .bind(e.actor_id)
+    .bind(e.organisation_id)
+    .bind(e.note)
+    .bind(e.internal)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn events(db: &Db, petition_id: i64) -> Result<Vec<Event>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, petition_id, at, action, from_state, to_state, actor_id, organisation_id, note, internal
+         FROM petition_events WHERE petition_id = $1 ORDER BY at, id",
+    )
+    .bind(petition_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+// ---- files ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct PetitionFile {
+    pub id: i64,
+    pub petition_id: i64,
+    pub file_key: String,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub answer: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_file(
+    tx: &mut Tx,
+    petition_id: i64,
+    file_key: &str,
+    name: &str,
+    media_type: &str,
+    size: i64,
+    answer: bool,
+    by: Option<i64>,
+) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO petition_files (petition_id, file_key, name, media_type, size, answer, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(petition_id)
+    .bind(file_key)
+    .bind(name)
+    .bind(media_type)
+    .bind(size)
+    .bind(answer)
+    .bind(by)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn files(db: &Db, petition_id: i64) -> Result<Vec<PetitionFile>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, petition_id, file_key, name, media_type, size, answer, created_at FROM petition_files
+         WHERE petition_id = $1 ORDER BY id",
+    )
+    .bind(petition_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+// ---- routing rules ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct RoutingRule {
+    pub id: i64,
+    pub topic: String,
+    pub unit_id: i64,
+    pub organisation_id: i64,
+}
+
+pub async fn routing_rules(db: &Db) -> Result<Vec<RoutingRule>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, topic, unit_id, organisation_id FROM routing_rules ORDER BY unit_id, topic",
+    )
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Sets the body for (unit, topic), replacing an earlier rule for the same pair.
+pub async fn set_routing_rule(
+    tx: &mut Tx,
+    unit_id: i64,
+    topic: &str,
+    organisation_id: i64,
+    by: Option<i64>,
+) -> Result<i64> {
+    Ok(with_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO routing_rules (topic, unit_id, organisation_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (unit_id, topic) DO UPDATE SET organisation_id = excluded.organisation_id,
+             created_by = excluded.created_by, created_at = excluded.created_at
+         RETURNING id",
+    )
+    .bind(topic)
+    .bind(unit_id)
+    .bind(organisation_id)
+    .bind(by)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await)?)
+}
+
+pub async fn delete_routing_rule(tx: &mut Tx, id: i64) -> Result<bool> {
+    let n = with_tx!(tx, conn => sqlx::query("DELETE FROM routing_rules WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+// ---- time limits ----
+
+#[derive(sqlx::FromRow)]
+struct LimitRow {
+    accept_days: i64,
+    accept_working: bool,
+    resolve_days: i64,
+    resolve_working: bool,
+    complex_days: i64,
+    extension_days: i64,
+    max_extensions: i64,
+}
+
+/// The province's rule for `kind`, if it set one (callers fall back on the legal default).
+pub async fn time_limit(db: &Db, kind: &str) -> Result<Option<TimeLimit>> {
+    let row: Option<LimitRow> = with_db!(db, p => sqlx::query_as(
+        "SELECT accept_days, accept_working, resolve_days, resolve_working, complex_days, extension_days, max_extensions
+         FROM time_limits WHERE kind = $1",
+    )
+    .bind(kind)
+    .fetch_optional(p)
+    .await)?;
+    Ok(row.map(|r| TimeLimit {
+        accept_days: r.accept_days,
+        accept_working: r.accept_working,
+        resolve_days: r.resolve_days,
+        resolve_working: r.resolve_working,
+        complex_days: r.complex_days,
+        extension_days: r.extension_days,
+        max_extensions: r.max_extensions,
+    }))
+}
+
+pub async fn set_time_limit(tx: &mut Tx, kind: &str, t: &TimeLimit, by: Option<i64>) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO time_limits (kind, accept_days, accept_working, resolve_days, resolve_working, complex_days,
+             extension_days, max_extensions, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (kind) DO UPDATE SET accept_days = excluded.accept_days, accept_working = excluded.accept_working,
+             resolve_days = excluded.resolve_days, resolve_working = excluded.resolve_working,
+             complex_days = excluded.complex_days, extension_days = excluded.extension_days,
+             max_extensions = excluded.max_extensions, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(kind)
+    .bind(t.accept_days)
+    .bind(t.accept_working)
+    .bind(t.resolve_days)
+    .bind(t.resolve_working)
+    .bind(t.complex_days)
+    .bind(t.extension_days)
+    .bind(t.max_extensions)
+    .bind(by)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- reminders, escalations, notifications ----
+
+/// Records that an alert of `kind` was raised for the petition's deadline `due_on`.
+/// Returns false when it already was (by this server or another): the caller then sends
+/// nothing, which is what makes reminders fire exactly once.
+pub async fn raise_alert(
+    tx: &mut Tx,
+    petition_id: i64,
+    kind: &str,
+    due_on: NaiveDate,
+) -> Result<bool> {
+    let n = with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO petition_alerts (petition_id, kind, due_on, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (petition_id, kind, due_on) DO NOTHING",
+    )
+    .bind(petition_id)
+    .bind(kind)
+    .bind(due_on)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Open petitions whose acceptance or resolution deadline is on or before `until`.
+pub async fn due_by(db: &Db, until: NaiveDate) -> Result<Vec<Petition>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions
+         WHERE (state = 'received' AND accept_due <= $1) OR (state IN ('received', 'accepted', 'assigned') AND due_on <= $1)
+         ORDER BY due_on, id LIMIT 5000"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(until).fetch_all(p).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub account_id: i64,
+    pub petition_id: Option<i64>,
+    pub kind: String,
+    pub message_vi: String,
+    pub message_en: String,
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewNotification<'a> {
+    pub account_id: i64,
+    pub petition_id: Option<i64>,
+    pub kind: &'a str,
+    pub message_vi: &'a str,
+    pub message_en: &'a str,
+    pub url: &'a str,
+}
+
+pub async fn notify(tx: &mut Tx, n: &NewNotification<'_>) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "INSERT INTO notifications (account_id, petition_id, kind, message_vi, message_en, url, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(n.account_id)
+    .bind(n.petition_id)
+    .bind(n.kind)
+    .bind(n.message_vi)
+    .bind(n.message_en)
+    .bind(n.url)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn notifications(db: &Db, account_id: i64, limit: i64) -> Result<Vec<Notification>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, account_id, petition_id, kind, message_vi, message_en, url, created_at, read_at FROM notifications
+         WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn unread_count(db: &Db, account_id: i64) -> Result<i64> {
+    Ok(with_db!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_one(p)
+    .await)?)
+}
+
+pub async fn mark_read(db: &Db, account_id: i64) -> Result<u64> {
+    Ok(with_db!(db, p => sqlx::query(
+        "UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL",
+    )
+    .bind(now())
+    .bind(account_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Accounts holding `role` with a grant on one of `units` (and, when given, for `organisation`),
+/// not disabled: (id, e-mail-less user name). Used to find whom to remind or escalate to.
+pub async fn holders(
+    db: &Db,
+    role: &str,
+    units: &[i64],
+    organisation: Option<i64>,
+) -> Result<Vec<i64>> {
+    let org = organisation
+        .map(|o| format!(" AND g.organisation_id = {o}"))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT DISTINCT g.account_id FROM role_grants g JOIN accounts a ON a.id = g.account_id
+         WHERE g.role = $1 AND a.is_disabled = FALSE AND g.unit_id IN ({}){org} ORDER BY g.account_id",
+        ids(units)
+    );
+    Ok(
+        with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(role).fetch_all(p).await)?,
+    )
+}
+
+// ---- statistics and the public record ----
+
+/// Per body: received, answered, answered on time, open and overdue on `today`, rated,
+/// satisfied. Merged petitions count with the case they joined, so they are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct BodyStats {
+    pub organisation_id: Option<i64>,
+    pub received: i64,
+    pub answered: i64,
+    pub on_time: i64,
+    pub overdue: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+}
+
+pub async fn stats_by_body(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT organisation_id,
+                COUNT(*) AS received,
+                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
+                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
+                COALESCE(SUM(CASE WHEN state IN ('received', 'accepted', 'assigned') AND due_on < $1 THEN 1 ELSE 0 END), 0) AS overdue,
+                COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
+                COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
+         FROM petitions WHERE state <> 'merged' GROUP BY organisation_id",
+    )
+    .bind(today)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Per unit, same figures as [`stats_by_body`] (`organisation_id` holds the unit id).
+pub async fn stats_by_unit(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT unit_id AS organisation_id,
+                COUNT(*) AS received,
+                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
+                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
+                COALESCE(SUM(CASE WHEN state IN ('received', 'accepted', 'assigned') AND due_on < $1 THEN 1 ELSE 0 END), 0) AS overdue,
+                COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
+                COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
+         FROM petitions WHERE state <> 'merged' GROUP BY unit_id",
+    )
+    .bind(today)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Published answers whose folded title, content or answer contains the folded query as whole
+/// syllables, newest first.
+pub async fn public_answers(
+    db: &Db,
+    folded_query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Petition>, i64)> {
+    let pattern = format!("% {} %", folded_query.replace(['%', '_', '\\'], ""));
+    let filter = "public_answer IS NOT NULL AND (' ' || folded || ' ') LIKE $1";
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE {filter} ORDER BY answered_at DESC, id DESC LIMIT $2 OFFSET $3"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
+    let rows: Vec<Petition> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(&pattern).bind(limit).bind(offset).fetch_all(p).await)?;
+    let total: i64 = with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone()))
+        .bind(&pattern).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+// ---- Open311 keys ----
+
+pub async fn add_open311_key(
+    tx: &mut Tx,
+    name: &str,
+    key_hash: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    Ok(with_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO open311_keys (name, key_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name)
+    .bind(key_hash)
+    .bind(by)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await)?)
+}
+
+/// The id and name of the live key with this hash.
+pub async fn open311_key(db: &Db, key_hash: &str) -> Result<Option<(i64, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, name FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(key_hash)
+    .fetch_optional(p)
+    .await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Open311Key {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn open311_keys(db: &Db) -> Result<Vec<Open311Key>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, name, created_at, revoked_at FROM open311_keys ORDER BY id",
+    )
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn revoke_open311_key(tx: &mut Tx, id: i64) -> Result<bool> {
+    let n = with_tx!(tx, conn => sqlx::query(
+        "UPDATE open311_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Handlers of a body: (account id, display name), for the assignment list.
+pub async fn handlers_of(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT DISTINCT a.id, a.display_name FROM role_grants g JOIN accounts a ON a.id = g.account_id
+         WHERE g.role = 'handler' AND g.organisation_id = $1 AND a.is_disabled = FALSE ORDER BY a.display_name, a.id",
+    )
+    .bind(organisation_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// E-mail addresses of accounts that have one: (account id, address).
+pub async fn account_emails(db: &Db, accounts: &[i64]) -> Result<Vec<(i64, String)>> {
+    let sql = format!(
+        "SELECT id, email FROM accounts WHERE email IS NOT NULL AND email <> '' AND id IN ({}) ORDER BY id",
+        ids(accounts)
+    );
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await)?)
+}
+
+pub async fn set_account_email(tx: &mut Tx, account_id: i64, email: Option<&str>) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
