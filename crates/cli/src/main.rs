@@ -51,6 +51,17 @@ enum Command {
         /// Trust X-Forwarded-For for the client address (only behind your own proxy).
         #[arg(long, env = "DANVAN_TRUST_PROXY")]
         trust_proxy: bool,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// Base64 key (32 bytes) that seals petitioners' personal data; default: the key file
+        /// `keys/petitioners.key` in the data dir, generated on first start.
+        #[arg(long, env = "DANVAN_SEAL_KEY", hide_env_values = true)]
+        seal_key: Option<String>,
+    },
+    /// Open311 GeoReport v2 access for client apps.
+    Open311 {
+        #[command(subcommand)]
+        command: Open311Command,
     },
     /// Apply database migrations and load the reference unit tree.
     Migrate {
@@ -71,6 +82,40 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+}
+
+#[derive(Args, Clone, Default)]
+struct MailArgs {
+    /// SMTP server for e-mail notifications, e.g. smtp://user:pass@mail.example.vn:587?tls=required.
+    #[arg(long, env = "DANVAN_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of e-mail notifications.
+    #[arg(
+        long,
+        env = "DANVAN_MAIL_FROM",
+        default_value = "Dân vận khéo <noreply@danvan.invalid>"
+    )]
+    mail_from: String,
+}
+
+#[derive(Subcommand)]
+enum Open311Command {
+    /// Issue a key for an Open311 client app; prints the key (shown once, only its hash is kept).
+    Key {
+        #[command(subcommand)]
+        command: Open311KeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum Open311KeyCommand {
+    Add {
+        /// Who the key is for, e.g. the app's name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -207,18 +252,44 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(
+struct ServeOptions {
     bind: SocketAddr,
     db: DbArgs,
     demo: bool,
     behind_tls: bool,
     trust_proxy: bool,
-) -> Result<()> {
-    let started = std::time::Instant::now();
-    let database = open(&db).await?;
-    let config = Config {
+    mail: MailArgs,
+    seal_key: Option<String>,
+}
+
+async fn serve(o: ServeOptions) -> Result<()> {
+    let ServeOptions {
+        bind,
+        db,
+        demo,
         behind_tls,
         trust_proxy,
+        mail,
+        seal_key,
+    } = o;
+    let started = std::time::Instant::now();
+    let mailer = match &mail.smtp_url {
+        Some(url) => Some(
+            danvan_mail::Mailer::new(&danvan_mail::MailConfig {
+                url: url.clone(),
+                from: mail.mail_from.clone(),
+            })
+            .map_err(|e| anyhow::anyhow!("SMTP: {e}"))?,
+        ),
+        None => None,
+    };
+    let database = open(&db).await?;
+    let config = Config {
+        data_dir: db.data_dir.clone(),
+        behind_tls,
+        trust_proxy,
+        seal_key,
+        mail_enabled: mailer.is_some(),
         ..Config::default()
     };
     let state = AppState::new(database.clone(), config).await?;
@@ -251,11 +322,12 @@ async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_name = format!("{}:{}", std::process::id(), addr);
-    let worker = tokio::spawn(danvan_jobs::run_worker(
-        database.clone(),
-        worker_name,
-        stop_rx,
-    ));
+    let runner = danvan_jobs::Runner {
+        db: database.clone(),
+        clock: state.clock.clone(),
+        mailer,
+    };
+    let worker = tokio::spawn(danvan_jobs::run_worker(runner, worker_name, stop_rx));
     danvan_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
@@ -380,9 +452,36 @@ fn main() -> ExitCode {
                 demo,
                 behind_tls,
                 trust_proxy,
-            } => serve(bind, db, demo, behind_tls, trust_proxy)
-                .await
-                .map(|_| true),
+                mail,
+                seal_key,
+            } => serve(ServeOptions {
+                bind,
+                db,
+                demo,
+                behind_tls,
+                trust_proxy,
+                mail,
+                seal_key,
+            })
+            .await
+            .map(|_| true),
+            Command::Open311 {
+                command:
+                    Open311Command::Key {
+                        command: Open311KeyCommand::Add { name, db },
+                    },
+            } => {
+                let database = open(&db).await?;
+                let actor = danvan_storage::audit::Actor::system("cli");
+                let (id, key) =
+                    danvan_web::service::petitions::add_open311_key(&database, &actor, &name)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}", e.message(false)))?;
+                println!("{key}");
+                eprintln!("Open311 key {id} issued to “{name}”; it is shown only this once.");
+                database.close().await;
+                Ok(true)
+            }
             Command::Migrate { db } => {
                 let database = open(&db).await?;
                 println!("database migrated ({})", database.backend().name());

@@ -1,12 +1,14 @@
 //! Background jobs: rows in the `jobs` table, claimed with a lease so that each runs once
 //! even with several servers, retried with exponential backoff, surviving restarts.
 //!
-//! The runner also schedules the periodic housekeeping job; the hourly dedupe key makes
-//! every server's scheduler agree on one queued job per hour.
+//! The runner also schedules the periodic jobs; a dedupe key per period makes every
+//! server's scheduler agree on one queued job per period.
+
+pub mod deadlines;
 
 use std::time::Duration;
 
-use chrono::Utc;
+use danvan_domain::clock::Clock;
 use danvan_storage::{Db, accounts, jobs, rate_limit};
 use tokio::sync::watch;
 
@@ -16,9 +18,26 @@ pub const EMAIL: &str = "email";
 /// Raises deadline reminders and escalations.
 pub const DEADLINES: &str = "deadlines";
 
+/// What jobs run with: the database, the clock deadlines count on, and the mailer when an
+/// SMTP server is configured.
+#[derive(Clone)]
+pub struct Runner {
+    pub db: Db,
+    pub clock: Clock,
+    pub mailer: Option<danvan_mail::Mailer>,
+}
+
+#[derive(serde::Deserialize)]
+struct EmailJob {
+    to: String,
+    subject: String,
+    body: String,
+}
+
 /// What one job kind does. Unknown kinds fail (and end up given up), so that a job queued by
 /// a newer server is not silently dropped by an older one.
-async fn run(db: &Db, job: &jobs::Job) -> Result<String, String> {
+async fn run(r: &Runner, job: &jobs::Job) -> Result<String, String> {
+    let db = &r.db;
     match job.kind.as_str() {
         HOUSEKEEPING => {
             let sessions = accounts::purge_expired(db)
@@ -32,6 +51,27 @@ async fn run(db: &Db, job: &jobs::Job) -> Result<String, String> {
                 "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs"
             ))
         }
+        DEADLINES => {
+            let s = deadlines::sweep(db, &r.clock, r.mailer.is_some())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} reminders, {} escalations",
+                s.reminders, s.escalations
+            ))
+        }
+        EMAIL => {
+            let Some(mailer) = &r.mailer else {
+                return Err("no SMTP server configured".into());
+            };
+            let mail: EmailJob = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+            match mailer.send(&mail.to, &mail.subject, &mail.body).await {
+                Ok(()) => Ok("sent".into()),
+                // A permanent refusal (bad mailbox) is not retried: it would fail again.
+                Err(e) if !e.is_transient() => Ok(format!("not delivered: {e}")),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         other => Err(format!("unknown job kind {other}")),
     }
 }
@@ -42,18 +82,23 @@ pub fn backoff(attempts: i64) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(3600))
 }
 
-/// Queues this hour's housekeeping (once across all servers).
-pub async fn schedule_periodic(db: &Db) -> Result<(), danvan_storage::StoreError> {
-    let key = format!("{HOUSEKEEPING}:{}", Utc::now().format("%Y%m%d%H"));
-    jobs::enqueue(db, HOUSEKEEPING, "{}", danvan_storage::now(), Some(&key)).await?;
+/// Queues this hour's housekeeping and this minute's deadline sweep (once across all
+/// servers; a sweep that runs twice raises nothing twice anyway).
+pub async fn schedule_periodic(r: &Runner) -> Result<(), danvan_storage::StoreError> {
+    let now = r.clock.now();
+    let key = format!("{HOUSEKEEPING}:{}", now.format("%Y%m%d%H"));
+    jobs::enqueue(&r.db, HOUSEKEEPING, "{}", danvan_storage::now(), Some(&key)).await?;
+    let key = format!("{DEADLINES}:{}", now.format("%Y%m%d%H%M"));
+    jobs::enqueue(&r.db, DEADLINES, "{}", danvan_storage::now(), Some(&key)).await?;
     Ok(())
 }
 
 /// Claims and runs due jobs until none is left; returns how many ran.
-pub async fn drain(db: &Db, worker: &str) -> Result<usize, danvan_storage::StoreError> {
+pub async fn drain(r: &Runner, worker: &str) -> Result<usize, danvan_storage::StoreError> {
+    let db = &r.db;
     let mut ran = 0;
     while let Some(job) = jobs::claim(db, worker, chrono::Duration::minutes(10)).await? {
-        match run(db, &job).await {
+        match run(r, &job).await {
             Ok(summary) => {
                 tracing::info!(job = job.id, kind = %job.kind, %summary, "job done");
                 jobs::complete(db, job.id).await?;
@@ -69,12 +114,12 @@ pub async fn drain(db: &Db, worker: &str) -> Result<usize, danvan_storage::Store
 }
 
 /// The worker loop of one server: schedule, drain, sleep; stops when `stop` turns true.
-pub async fn run_worker(db: Db, worker: String, mut stop: watch::Receiver<bool>) {
+pub async fn run_worker(r: Runner, worker: String, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = schedule_periodic(&db).await {
+        if let Err(e) = schedule_periodic(&r).await {
             tracing::warn!(error = %e, "could not schedule periodic jobs");
         }
-        if let Err(e) = drain(&db, &worker).await {
+        if let Err(e) = drain(&r, &worker).await {
             tracing::warn!(error = %e, "job queue unavailable");
         }
         tokio::select! {

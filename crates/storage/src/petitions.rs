@@ -745,7 +745,12 @@ pub async fn public_answers(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Petition>, i64)> {
-    let pattern = format!("% {} %", folded_query.replace(['%', '_', '\\'], ""));
+    let cleaned = folded_query.replace(['%', '_', '\\'], "");
+    let pattern = if cleaned.trim().is_empty() {
+        "%".to_string()
+    } else {
+        format!("% {} %", cleaned.trim())
+    };
     let filter = "public_answer IS NOT NULL AND (' ' || folded || ' ') LIKE $1";
     let sql = format!(
         "SELECT {COLUMNS} FROM petitions WHERE {filter} ORDER BY answered_at DESC, id DESC LIMIT $2 OFFSET $3"
@@ -842,5 +847,18 @@ pub async fn set_account_email(tx: &mut Tx, account_id: i64, email: Option<&str>
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Raises the escalation level by one (the sweep, after it recorded the escalation alert).
+pub async fn bump_escalation(tx: &mut Tx, id: i64) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "UPDATE petitions SET escalation_level = escalation_level + 1, updated_at = $1, version = version + 1 WHERE id = $2",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -8,6 +8,7 @@ mod calendar;
 mod councils;
 pub mod movement;
 mod organisations;
+pub mod petitions;
 mod units;
 
 use axum::Router;
@@ -94,6 +95,40 @@ pub fn router() -> Router<AppState> {
             post(councils::issue_decision),
         )
         .route("/api/v1/honour-roll", get(councils::honour_roll))
+        .route(
+            "/api/v1/petitions",
+            get(petitions::list).post(petitions::submit),
+        )
+        .route("/api/v1/petitions/{key}", get(petitions::show))
+        .route("/api/v1/petitions/{key}/actions", post(petitions::act))
+        .route(
+            "/api/v1/petitions/{key}/petitioners",
+            get(petitions::petitioners),
+        )
+        .route(
+            "/api/v1/petitions/{key}/feedback",
+            post(petitions::feedback),
+        )
+        .route("/api/v1/petition-stats", get(petitions::stats))
+        .route("/api/v1/petition-answers", get(petitions::answers))
+        .route(
+            "/api/v1/routing-rules",
+            get(petitions::list_rules).post(petitions::set_rule),
+        )
+        .route(
+            "/api/v1/routing-rules/{id}",
+            axum::routing::delete(petitions::delete_rule),
+        )
+        .route(
+            "/api/v1/time-limits",
+            get(petitions::time_limits).put(petitions::set_time_limit),
+        )
+        .route("/api/v1/notifications", get(petitions::notifications))
+        .route(
+            "/api/v1/notifications/read",
+            post(petitions::read_notifications),
+        )
+        .route("/api/v1/open311-keys", post(petitions::add_key))
 }
 
 struct BearerAuth;
@@ -125,6 +160,10 @@ impl Modify for BearerAuth {
         calendar::deadline, calendar::holidays, calendar::list_days, calendar::set_day, calendar::remove_day,
         councils::create, councils::show, councils::add_member, councils::assign, councils::score, councils::close,
         councils::draft_decision, councils::issue_decision, councils::show_decision, councils::honour_roll,
+        petitions::submit, petitions::list, petitions::show, petitions::act, petitions::petitioners,
+        petitions::feedback, petitions::stats, petitions::answers, petitions::list_rules, petitions::set_rule,
+        petitions::delete_rule, petitions::time_limits, petitions::set_time_limit, petitions::notifications,
+        petitions::read_notifications, petitions::add_key,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

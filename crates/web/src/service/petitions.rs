@@ -1548,3 +1548,183 @@ pub async fn add_open311_key(
     tx.commit().await?;
     Ok((id, key))
 }
+
+// ---- lists ----
+
+/// Counts one public submission from `ip`; refused beyond the configured hourly limit
+/// (kept in the database, so the limit holds across servers).
+pub async fn check_submission_rate(state: &AppState, ip: std::net::IpAddr) -> Result<(), AppError> {
+    let ok = danvan_storage::rate_limit::hit(
+        &state.db,
+        &format!("petition:{ip}"),
+        state.config.petition_limit,
+        3600,
+    )
+    .await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::RateLimited)
+    }
+}
+
+/// Counts one tracking-code lookup from `ip`: generous for people, a wall for guessing.
+pub async fn check_lookup_rate(state: &AppState, ip: std::net::IpAddr) -> Result<(), AppError> {
+    let ok = danvan_storage::rate_limit::hit(&state.db, &format!("track:{ip}"), 300, 600).await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::RateLimited)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ListQuery {
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub field: Option<String>,
+    /// Only open petitions.
+    pub open: bool,
+    /// Only open petitions past their due date.
+    pub overdue: bool,
+    /// Only those assigned to the caller.
+    pub mine: bool,
+    pub page: Option<i64>,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// The caller's queue: petitions of the units they oversee, or — for handlers — of their
+/// bodies (transfers awaiting them included), the most urgent first.
+pub async fn list(
+    state: &AppState,
+    who: &Principal,
+    q: &ListQuery,
+) -> Result<(Vec<Petition>, i64), AppError> {
+    authorize(who, Action::ViewPetition, None, &state.tree())?;
+    let tree = state.tree();
+    let overseers: Vec<i64> = who
+        .grants
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.role,
+                Role::ProvinceAdmin | Role::UnitOfficer | Role::Supervisor
+            )
+        })
+        .flat_map(|g| tree.subtree(g.unit_id))
+        .collect();
+    let bodies: Vec<i64> = who
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Handler)
+        .filter_map(|g| g.organisation_id)
+        .collect();
+    let page = q.page.unwrap_or(1).max(1);
+    let filter = store::Filter {
+        units: (!overseers.is_empty()).then_some(overseers),
+        bodies: if bodies.is_empty() {
+            None
+        } else {
+            Some(bodies)
+        },
+        state: q.state.clone().filter(|s| State::parse(s).is_some()),
+        kind: q.kind.clone().filter(|k| Kind::parse(k).is_some()),
+        topic: q.field.clone().filter(|t| Topic::parse(t).is_some()),
+        open_only: q.open,
+        overdue_on: q.overdue.then(|| state.clock.today()),
+        handler_id: q.mine.then_some(who.account_id),
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+        ..Default::default()
+    };
+    // An officer who is also a handler sees the union through the unit scope; a pure handler
+    // sees the bodies only.
+    let filter = if filter.units.is_some() {
+        store::Filter {
+            bodies: None,
+            ..filter
+        }
+    } else {
+        filter
+    };
+    Ok(store::list(&state.db, &filter).await?)
+}
+
+/// Received, answered on time, overdue and satisfaction per body and per unit, for anyone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatsRow {
+    /// Body id (by body) or unit code (by unit).
+    pub key: String,
+    pub name: String,
+    pub received: i64,
+    pub answered: i64,
+    pub on_time: i64,
+    pub overdue: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    /// Share of answers given on time, in percent.
+    pub on_time_rate: Option<f64>,
+    /// Share of ratings that are "satisfied", in percent.
+    pub satisfaction_rate: Option<f64>,
+}
+
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+pub async fn stats(state: &AppState) -> Result<(Vec<StatsRow>, Vec<StatsRow>), AppError> {
+    let today = state.clock.today();
+    let tree = state.tree();
+    let row = |key: String, name: String, s: &store::BodyStats| StatsRow {
+        key,
+        name,
+        received: s.received,
+        answered: s.answered,
+        on_time: s.on_time,
+        overdue: s.overdue,
+        rated: s.rated,
+        satisfied: s.satisfied,
+        on_time_rate: percent(s.on_time, s.answered),
+        satisfaction_rate: percent(s.satisfied, s.rated),
+    };
+    let mut by_body = Vec::new();
+    for s in store::stats_by_body(&state.db, today).await? {
+        let name = match s.organisation_id {
+            Some(o) => organisations::by_id(&state.db, o)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
+            None => "Chưa có cơ quan giải quyết".into(),
+        };
+        by_body.push(row(
+            s.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
+            name,
+            &s,
+        ));
+    }
+    let mut by_unit = Vec::new();
+    for s in store::stats_by_unit(&state.db, today).await? {
+        let unit = s.organisation_id.and_then(|u| tree.get(u));
+        by_unit.push(row(
+            unit.map(|u| u.code.clone()).unwrap_or_default(),
+            unit.map(|u| u.name.clone()).unwrap_or_default(),
+            &s,
+        ));
+    }
+    by_body.sort_by(|a, b| b.received.cmp(&a.received).then(a.name.cmp(&b.name)));
+    by_unit.sort_by(|a, b| b.received.cmp(&a.received).then(a.name.cmp(&b.name)));
+    Ok((by_body, by_unit))
+}
+
+/// The public record of published answers matching `q` (folded), newest first.
+pub async fn public_answers(
+    state: &AppState,
+    q: &str,
+    page: i64,
+) -> Result<(Vec<Petition>, i64), AppError> {
+    let folded = fold(q);
+    let page = page.max(1);
+    Ok(store::public_answers(&state.db, &folded, 20, (page - 1) * 20).await?)
+}
