@@ -43,6 +43,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.home", "Trang chủ", "Home"),
     ("nav.showcase", "Mô hình", "Models"),
     ("nav.petitions", "Kiến nghị", "Petitions"),
+    ("nav.handle_petitions", "Xử lý đơn", "Handle petitions"),
     ("nav.units", "Đơn vị hành chính", "Administrative units"),
     ("nav.dashboard", "Bảng điều khiển", "Dashboard"),
     ("nav.organisations", "Tổ chức", "Organisations"),

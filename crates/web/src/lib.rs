@@ -37,6 +37,8 @@ pub use state::AppState;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest body of an upload (a 10 MiB file and its form fields); only upload routes allow it.
 pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
+/// Largest petition form: five attachments of 10 MiB and the text fields.
+pub const PETITION_UPLOAD_LIMIT: usize = 51 * 1024 * 1024;
 
 /// The whole application: pages, API, assets and operations endpoints behind the pipeline.
 pub fn router(state: AppState) -> Router {
@@ -56,7 +58,9 @@ pub fn router(state: AppState) -> Router {
         auth::identify,
     ))
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+    // The hard cap is the largest upload route's; every extractor then applies its route's
+    // own `DefaultBodyLimit` (1 MiB unless the route allows uploads).
+    .layer(RequestBodyLimitLayer::new(PETITION_UPLOAD_LIMIT))
     .layer(TimeoutLayer::with_status_code(
         axum::http::StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(30),

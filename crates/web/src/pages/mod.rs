@@ -9,6 +9,7 @@ mod dashboard;
 pub mod format;
 mod movement;
 mod organisations;
+mod petitions;
 mod public;
 mod session;
 
@@ -74,7 +75,29 @@ pub fn router() -> Router<AppState> {
             get(councils::certificate),
         )
         .route("/dien-hinh", get(councils::honour_roll))
-        .route("/kien-nghi", get(public::petitions))
+        .route(
+            "/kien-nghi",
+            get(petitions::form).post(petitions::submit).layer(
+                axum::extract::DefaultBodyLimit::max(crate::PETITION_UPLOAD_LIMIT),
+            ),
+        )
+        .route("/kien-nghi/tra-cuu", get(petitions::lookup))
+        .route("/kien-nghi/tra-loi", get(petitions::answers))
+        .route("/kien-nghi/{code}", get(petitions::track))
+        .route("/kien-nghi/{code}/danh-gia", post(petitions::feedback))
+        .route("/xu-ly", get(petitions::queue))
+        .route(
+            "/xu-ly/moi",
+            get(petitions::staff_form)
+                .post(petitions::staff_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::PETITION_UPLOAD_LIMIT,
+                )),
+        )
+        .route("/xu-ly/{id}", get(petitions::case))
+        .route("/xu-ly/{id}/xu-ly", post(petitions::act))
+        .route("/xu-ly/{id}/nguoi-gui", post(petitions::reveal))
+        .route("/xu-ly/{id}/tep/{file}", get(petitions::file))
         .route("/don-vi", get(public::units))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
         .route("/dang-nhap", get(session::login_form).post(session::login))
@@ -149,6 +172,9 @@ impl Frame {
                 || authorize(p, Action::OverseeCouncils, None, &tree).is_ok()
             {
                 items.push(("/hoi-dong", "nav.my_councils"));
+            }
+            if authorize(p, Action::ViewPetition, None, &tree).is_ok() {
+                items.push(("/xu-ly", "nav.handle_petitions"));
             }
             if authorize(p, Action::ManageCalendar, None, &tree).is_ok() {
                 items.push(("/quan-tri/lich", "nav.calendar"));

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Frame, MessagePage, render};
+use super::{Frame, render};
 use crate::auth::{Caller, LANG_COOKIE, set_cookie};
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
@@ -30,31 +30,6 @@ pub async fn home(State(state): State<AppState>, caller: Caller) -> Response {
             ("field.political_system", "field.political_system.text"),
         ],
     })
-}
-
-fn message(
-    state: &AppState,
-    caller: &Caller,
-    path: &str,
-    title_key: &str,
-    body_key: &str,
-) -> Response {
-    render(MessagePage {
-        f: Frame::new(state, caller, path, title_key),
-        heading: i18n::t(caller.lang, title_key).to_string(),
-        body: i18n::t(caller.lang, body_key).to_string(),
-        is_error: false,
-    })
-}
-
-pub async fn petitions(State(state): State<AppState>, caller: Caller) -> Response {
-    message(
-        &state,
-        &caller,
-        "/kien-nghi",
-        "petitions.title",
-        "petitions.text",
-    )
 }
 
 pub async fn not_found(
