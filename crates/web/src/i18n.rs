@@ -844,7 +844,7 @@ mod tests {
         for entry in std::fs::read_dir(dir).expect("templates dir") {
             let path = entry.expect("entry").path();
             let text = std::fs::read_to_string(&path).expect("template");
-            for part in text.split("t(\"").skip(1) {
+            for part in text.split("f.t(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or("");
                 assert!(
                     has_key(key),

@@ -538,8 +538,8 @@ async fn operations_endpoints() {
         assert!(m.contains("danvan_http_requests_total"), "{m}");
         assert!(m.contains("route=\"/\""));
         assert!(
-            m.contains("danvan_accounts 8"),
-            "six demo accounts and two more council members: {m}"
+            m.contains("danvan_accounts 9"),
+            "seven demo accounts and two more council members: {m}"
         );
     });
 }

@@ -27,7 +27,7 @@ async fn principal(state: &AppState, id: i64) -> Result<Principal, AppError> {
     })
 }
 
-async fn by_username(state: &AppState, username: &str) -> Result<Principal, AppError> {
+pub(super) async fn by_username(state: &AppState, username: &str) -> Result<Principal, AppError> {
     let a = accounts::by_username(&state.db, username)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -10,6 +10,7 @@ use serde_json::json;
 
 mod councils;
 mod movement;
+mod petitions;
 
 use crate::error::AppError;
 use crate::service::accounts::{NewAccount, validate_new};
@@ -48,6 +49,10 @@ const ORGANISATIONS: &[(&str, &str, &str)] = &[
     ("Ủy ban nhân dân xã Núi Cấm", "agency", "30538"),
     ("Hợp tác xã Nông nghiệp Mỹ Hoà Hưng", "collective", "30307"),
     ("Công ty TNHH Du lịch Phú Quốc Xanh", "enterprise", "31078"),
+    // Bodies that resolve petitions (indexes 9–11).
+    ("Ủy ban nhân dân phường Long Xuyên", "agency", "30307"),
+    ("Công an phường Long Xuyên", "armed_forces", "30307"),
+    ("Thanh tra tỉnh An Giang", "agency", "91"),
 ];
 
 /// (username, display name, role, unit code, organisation index)
@@ -86,6 +91,13 @@ const ACCOUNTS: &[(&str, &str, Role, &str, Option<usize>)] = &[
         Role::Handler,
         "30538",
         Some(6),
+    ),
+    (
+        "demo.ubndlx",
+        "Đặng Thị Hồng (UBND phường Long Xuyên)",
+        Role::Handler,
+        "30307",
+        Some(9),
     ),
     (
         "demo.mttq",
@@ -150,6 +162,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         }
         movement::load(state, &org_ids, reporter_id).await?;
         councils::load(state, &org_ids).await?;
+        petitions::load(state, &org_ids).await?;
         let mut tx = state.db.begin().await?;
         settings::set(&mut tx, LOADED_KEY, &crate::now().to_rfc3339()).await?;
         tx.commit().await?;
