@@ -232,7 +232,8 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     .await;
     b.select("#kind1", "households").await;
     b.type_into("#target1", "150").await;
-    b.click(r#"button[name="submit"][value="1"]"#).await;
+    b.click_to_new_page(r#"button[name="submit"][value="1"]"#)
+        .await;
     b.wait_for(".alert-success").await;
     let model_path = b.path().await;
     assert!(
@@ -249,7 +250,8 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.submit_sign_in(&officer.username, &officer.password).await;
     b.expect_dashboard("unit officer").await;
     b.click(&format!(r#"a[href="{model_path}"]"#)).await;
-    b.click(r#"button[name="action"][value="approve"]"#).await;
+    b.click_to_new_page(r#"button[name="action"][value="approve"]"#)
+        .await;
     b.wait_for(".alert-success").await;
     let badge = b
         .wait_for(".badge-ok")
@@ -268,7 +270,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.type_into(r#"input[name^="value_"]"#, "120").await;
     b.type_into("#narrative", "Đã lắp 120 bộ đèn cho 120 hộ.")
         .await;
-    b.click(r#"form[action$="/bao-cao"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action$="/bao-cao"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     let photo = std::env::temp_dir().join(format!("danvan-evidence-{}.png", std::process::id()));
@@ -279,7 +281,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await
         .expect("choose the photo");
     b.type_into("#caption", "Đèn đường trước nhà văn hoá").await;
-    b.click(r#"form[action*="/minh-chung"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action*="/minh-chung"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     b.wait_for(r#"img[src^="/tep/"]"#).await;
@@ -289,7 +291,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.submit_sign_in(&officer.username, &officer.password).await;
     b.expect_dashboard("unit officer").await;
     b.goto(&model_path).await;
-    b.click(r#"form[action*="/xac-minh"] button[value="verify"]"#)
+    b.click_to_new_page(r#"form[action*="/xac-minh"] button[value="verify"]"#)
         .await;
     b.wait_for(".alert-success").await;
     b.sign_out().await;
@@ -339,7 +341,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await;
     b.set_value("#yearend_review", &format!("{year}-12-20"))
         .await;
-    b.click(r#"form[action="/quan-tri/dot-thi-dua"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action="/quan-tri/dot-thi-dua"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     a11y_failures.extend(b.axe_check(axe_source, "campaigns (admin)").await);
@@ -376,7 +378,8 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await;
     b.select("#kind1", "households").await;
     b.type_into("#target1", "60").await;
-    b.click(r#"button[name="submit"][value="1"]"#).await;
+    b.click_to_new_page(r#"button[name="submit"][value="1"]"#)
+        .await;
     b.wait_for(".alert-success").await;
     b.wait_for(&format!(r#"dd a[href="{model_path}"]"#)).await;
     b.sign_out().await;
@@ -391,16 +394,16 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.select_by_text("#campaign_id", "Phong trào thi đua").await;
     b.type_into("#name", "Hội đồng thẩm định bổ sung").await;
     b.type_into("#unit_code", "91").await;
-    b.click(r#"form[action="/hoi-dong"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action="/hoi-dong"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     let council_path = b.path().await;
     b.select_by_text("#account_id", "Phạm Quốc Việt").await;
-    b.click(r#"form[action$="/thanh-vien"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action$="/thanh-vien"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     b.select("#initiative_id", &model_id).await;
-    b.click(r#"form[action$="/phan-cong"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action$="/phan-cong"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     a11y_failures.extend(b.axe_check(axe_source, "a council (admin)").await);
@@ -420,7 +423,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
             .await;
     }
     a11y_failures.extend(b.axe_check(axe_source, "a score sheet").await);
-    b.click(&format!(
+    b.click_to_new_page(&format!(
         r#"form[action$="/cham-diem"]:has(input[value="{model_id}"]) button[type="submit"]"#
     ))
     .await;
@@ -448,7 +451,7 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await;
     b.type_into("#signer_name", "Lê Văn Phước").await;
     b.type_into("#signer_title", "Phó Chủ tịch").await;
-    b.click(r#"form[action$="/ban-hanh"] button[type="submit"]"#)
+    b.click_to_new_page(r#"form[action$="/ban-hanh"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
     b.sign_out().await;
@@ -461,6 +464,146 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         page.contains("131/QĐ-UBND"),
         "the model page lists its commendation"
     );
+
+    step("8. a citizen on a phone submits a petition and follows it to its answer");
+    b.client
+        .set_window_size(360, 740)
+        .await
+        .expect("resize the window to 360x740");
+    b.goto("/kien-nghi").await;
+    b.select("#kind", "feedback").await;
+    b.select("#field", "environment").await;
+    b.select("#unit_code", "30307").await;
+    b.type_into("#title", "Cống thoát nước hẻm 7 bị tắc").await;
+    b.type_into(
+        "#content",
+        "Cống thoát nước đầu hẻm 7 đường Hà Hoàng Hổ bị tắc, nước thải tràn ra đường, bốc mùi hôi.",
+    )
+    .await;
+    b.type_into("#name", "Nguyễn Thị Hoa").await;
+    b.type_into("#phone", "0912 000 111").await;
+    a11y_failures.extend(
+        b.axe_check(axe_source, "the petition form, filled (phone)")
+            .await,
+    );
+    b.click("#consent").await;
+    b.click("#submit-petition").await;
+    let code = b
+        .wait_for("#tracking-code")
+        .await
+        .text()
+        .await
+        .expect("read the tracking code");
+    assert!(code.starts_with("KN-"), "a tracking code is shown: {code}");
+    let track_path = format!("/kien-nghi/{code}");
+    assert_eq!(
+        b.path().await,
+        track_path,
+        "the receipt is the tracking page"
+    );
+    let receipt = b.client.source().await.expect("read the receipt");
+    assert!(
+        !receipt.contains("0912 000 111") && !receipt.contains("Nguyễn Thị Hoa"),
+        "the public page never shows the petitioner's personal data"
+    );
+    let (scroll_width, inner_width) = b.widths().await;
+    assert!(scroll_width <= inner_width, "the receipt fits a phone");
+    a11y_failures.extend(
+        b.axe_check(axe_source, "the petition receipt (phone)")
+            .await,
+    );
+
+    // The ward's handler accepts and answers it, publishing the answer.
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back to 1280x900");
+    let handler = app.account("demo.ubndlx");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&handler.username, &handler.password).await;
+    b.expect_dashboard("the ward's petition handler").await;
+    b.goto("/xu-ly").await;
+    a11y_failures.extend(b.axe_check(axe_source, "the petition queue").await);
+    // The queue is ordered by due date: find the citizen's case by its code.
+    let href = b
+        .client
+        .execute(
+            "for (const tr of document.querySelectorAll('#queue tbody tr')) { \
+               if (tr.textContent.includes(arguments[0])) return tr.querySelector('a').getAttribute('href'); } \
+             return null;",
+            vec![json!(code)],
+        )
+        .await
+        .expect("look the case up in the queue");
+    let href = href
+        .as_str()
+        .expect("the new petition is in the handler's queue")
+        .to_string();
+    b.click(&format!(r#"#queue a[href="{href}"]"#)).await;
+    b.wait_for_path(&href).await;
+    let case_path = b.path().await;
+    let case = b.client.source().await.expect("read the case");
+    assert!(
+        case.contains(&code),
+        "the handler opened the citizen's case ({case_path})"
+    );
+    a11y_failures.extend(b.axe_check(axe_source, "a petition case (handler)").await);
+    b.click("#do-accept").await;
+    b.wait_for("#do-answer").await;
+    b.set_value(
+        "#answer-text",
+        "Ngày 26/11, Tổ vệ sinh môi trường đã nạo vét cống đầu hẻm 7; nước đã thoát bình thường.",
+    )
+    .await;
+    b.click("#publish").await;
+    b.click("#do-answer").await;
+    b.wait_until("the case is answered", async || {
+        b.client
+            .source()
+            .await
+            .map(|s| s.contains("Đã trả lời"))
+            .unwrap_or(false)
+    })
+    .await;
+    b.sign_out().await;
+
+    // Back on the phone, the citizen reads the answer and rates it.
+    b.client
+        .set_window_size(360, 740)
+        .await
+        .expect("resize the window to 360x740");
+    b.goto("/kien-nghi").await;
+    b.type_into("#ma", &code.to_lowercase()).await;
+    b.click(r#"form[action="/kien-nghi/tra-cuu"] button[type="submit"]"#)
+        .await;
+    b.wait_for_path(&track_path).await;
+    let answer = b
+        .wait_for("#answer")
+        .await
+        .text()
+        .await
+        .expect("read the answer");
+    assert!(
+        answer.contains("nạo vét cống"),
+        "the citizen sees the answer: {answer}"
+    );
+    b.click("#sat-yes").await;
+    b.click_to_new_page("#rate-submit").await;
+    b.wait_for(".alert-success").await;
+    a11y_failures.extend(
+        b.axe_check(axe_source, "the answered petition (phone)")
+            .await,
+    );
+    b.goto("/kien-nghi/tra-loi?q=nao+vet+cong").await;
+    let record = b.client.source().await.expect("read the public record");
+    assert!(
+        record.contains("Cống thoát nước hẻm 7"),
+        "the published answer is found without diacritics"
+    );
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back to 1280x900");
 
     assert!(
         a11y_failures.is_empty(),
@@ -575,13 +718,13 @@ async fn spawn_app(database_url: Option<&str>) -> App {
             if let [role, username, password] = fields[..]
                 && ROLES.contains(&role)
             {
-                accounts.insert(
-                    role.to_string(),
-                    Account {
-                        username: username.to_string(),
-                        password: password.to_string(),
-                    },
-                );
+                let account = Account {
+                    username: username.to_string(),
+                    password: password.to_string(),
+                };
+                // By role (the last account of a role wins) and by user name.
+                accounts.insert(username.to_string(), account.clone());
+                accounts.insert(role.to_string(), account);
             }
         }
         seen.push(line);
@@ -860,6 +1003,28 @@ impl Browser {
             }
             panic!("click `{css}`: {e} (screenshot: {})", shot.display());
         }
+    }
+
+    /// Clicks something that loads a new page and waits until the new page is there, so
+    /// that what is looked for next is not found on the old page (which may show the same
+    /// kind of message).
+    async fn click_to_new_page(&self, css: &str) {
+        self.client
+            .execute("document.documentElement.dataset.leaving = '1';", vec![])
+            .await
+            .expect("mark the current page");
+        self.click(css).await;
+        self.wait_until("the next page to load", async || {
+            self.client
+                .execute(
+                    "return document.readyState === 'complete' && document.documentElement.dataset.leaving !== '1';",
+                    vec![],
+                )
+                .await
+                .map(|v| v == json!(true))
+                .unwrap_or(false)
+        })
+        .await;
     }
 
     /// Polls `condition` until it holds, or fails after [`UI_TIMEOUT`].

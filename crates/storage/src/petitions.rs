@@ -112,7 +112,7 @@ pub async fn save(tx: &mut Tx, p: &Petition) -> Result<()> {
         "UPDATE petitions SET state = $1, organisation_id = $2, handler_id = $3, transfer_to = $4, accepted_on = $5,
              due_on = $6, complex = $7, extensions = $8, merged_into = $9, reopened = $10, answer = $11,
              public_answer = $12, answered_at = $13, answered_on = $14, closed_at = $15, rating = $16, rated_at = $17,
-             escalation_level = $18, accept_due = $19, updated_at = $20, version = version + 1
+             escalation_level = $18, accept_due = $19, updated_at = $20, folded = $23, version = version + 1
          WHERE id = $21 AND version = $22",
     )
     .bind(&p.state)
@@ -137,6 +137,7 @@ pub async fn save(tx: &mut Tx, p: &Petition) -> Result<()> {
     .bind(now())
     .bind(p.id)
     .bind(p.version)
+    .bind(&p.folded)
     .execute(&mut *conn)
     .await
     .map(|r| r.rows_affected()))?;

@@ -759,6 +759,14 @@ pub async fn act(
                 None
             };
             p.answer = Some(answer.clone());
+            // The public record is searched through the folded text: it includes what was
+            // published (never the private reply).
+            p.folded = fold(&format!(
+                "{} {} {}",
+                p.title,
+                p.content,
+                published.as_deref().unwrap_or("")
+            ));
             p.public_answer = published;
             p.answered_at = Some(now);
             p.answered_on = Some(today);
