@@ -254,3 +254,81 @@ fn calendar_commands_print_holidays_and_deadlines() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn open311_key_add_prints_one_key_that_the_database_knows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().display().to_string();
+    let name = "Ứng dụng Phản ánh hiện trường";
+    let o = danvan(
+        &[
+            "open311",
+            "key",
+            "add",
+            "--name",
+            name,
+            "--data-dir",
+            &data_dir,
+        ],
+        &[],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one key line on standard output: {stdout}");
+    let key = lines[0];
+    assert!(
+        key.len() >= 40
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "{key}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(name),
+        "{}",
+        text(&o)
+    );
+
+    // Only the key's hash is kept, and it finds the key's name.
+    let db = danvan_storage::Db::open_sqlite_dir(dir.path())
+        .await
+        .unwrap();
+    let found =
+        danvan_storage::petitions::open311_key(&db, &danvan_domain::secret::token_hash(key))
+            .await
+            .unwrap();
+    assert_eq!(found.map(|(_, n)| n).as_deref(), Some(name));
+    db.close().await;
+
+    let again = danvan(
+        &[
+            "open311",
+            "key",
+            "add",
+            "--name",
+            name,
+            "--data-dir",
+            &data_dir,
+        ],
+        &[],
+        None,
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert_ne!(String::from_utf8_lossy(&again.stdout).trim(), key);
+    let empty = danvan(
+        &[
+            "open311",
+            "key",
+            "add",
+            "--name",
+            " ",
+            "--data-dir",
+            &data_dir,
+        ],
+        &[],
+        None,
+    );
+    assert!(!empty.status.success(), "a key needs a name");
+}

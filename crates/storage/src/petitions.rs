@@ -256,6 +256,100 @@ pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
     Ok((rows, total))
 }
 
+/// Which petitions `GET /open311/v2/requests.json` returns. Empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct Open311Filter {
+    /// Tracking codes; when given, the other filters are ignored (the spec says they override).
+    pub codes: Vec<String>,
+    pub topics: Vec<String>,
+    pub kinds: Vec<String>,
+    pub channels: Vec<String>,
+    /// `Some(true)`: only open states; `Some(false)`: only the others.
+    pub open: Option<bool>,
+    /// On `created_at` (the request's `requested_datetime`), both ends included.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Leave out duplicates merged into another case (their case is listed itself).
+    pub without_merged: bool,
+    pub limit: i64,
+}
+
+enum Bind {
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+/// Petitions for an Open311 list, newest first.
+pub async fn open311_list(db: &Db, f: &Open311Filter) -> Result<Vec<Petition>> {
+    // Every value is bound; placeholders are numbered as they are added, so the one
+    // statement text serves both backends.
+    fn placeholders(values: &[String], binds: &mut Vec<Bind>) -> String {
+        values
+            .iter()
+            .map(|v| {
+                binds.push(Bind::Text(v.clone()));
+                format!("${}", binds.len())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut clauses: Vec<String> = vec!["1 = 1".into()];
+    if !f.codes.is_empty() {
+        clauses.push(format!(
+            "tracking_code IN ({})",
+            placeholders(&f.codes, &mut binds)
+        ));
+    } else {
+        if !f.topics.is_empty() {
+            clauses.push(format!(
+                "topic IN ({})",
+                placeholders(&f.topics, &mut binds)
+            ));
+        }
+        if !f.kinds.is_empty() {
+            clauses.push(format!("kind IN ({})", placeholders(&f.kinds, &mut binds)));
+        }
+        if !f.channels.is_empty() {
+            clauses.push(format!(
+                "channel IN ({})",
+                placeholders(&f.channels, &mut binds)
+            ));
+        }
+        match f.open {
+            Some(true) => clauses.push("state IN ('received', 'accepted', 'assigned')".into()),
+            Some(false) => clauses.push("state NOT IN ('received', 'accepted', 'assigned')".into()),
+            None => {}
+        }
+        if f.without_merged {
+            clauses.push("merged_into IS NULL".into());
+        }
+        if let Some(from) = f.from {
+            binds.push(Bind::Time(from));
+            clauses.push(format!("created_at >= ${}", binds.len()));
+        }
+        if let Some(to) = f.to {
+            binds.push(Bind::Time(to));
+            clauses.push(format!("created_at <= ${}", binds.len()));
+        }
+    }
+    let limit = f.limit.clamp(1, 1000);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE {} ORDER BY created_at DESC, id DESC LIMIT {limit}",
+        clauses.join(" AND ")
+    );
+    Ok(with_db!(db, p => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for b in &binds {
+            q = match b {
+                Bind::Text(s) => q.bind(s.clone()),
+                Bind::Time(t) => q.bind(*t),
+            };
+        }
+        q.fetch_all(p).await
+    })?)
+}
+
 /// Open petitions of a unit, for the duplicate check: (id, tracking code, title, folded).
 pub async fn open_in_unit(db: &Db, unit_id: i64) -> Result<Vec<(i64, String, String, String)>> {
     Ok(with_db!(db, p => sqlx::query_as(

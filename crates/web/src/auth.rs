@@ -121,7 +121,8 @@ pub async fn identify(
         .and_then(|l| Lang::parse(&l))
         .unwrap_or_default();
     let ip = client_ip(&req, state.config.trust_proxy);
-    let is_api = req.uri().path().starts_with("/api/");
+    // Open311 is an API too: no session cookie is read and no CSRF cookie handed out there.
+    let is_api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/open311/");
     let mut principal = None;
     let mut session_token = None;
     let mut csrf = None;

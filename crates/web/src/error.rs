@@ -319,6 +319,7 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
 /// wrong method, body too large, timeout) are rewritten into the error shape.
 pub async fn api_error_shape(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let is_open311 = req.uri().path().starts_with("/open311/");
     let resp = next.run(req).await;
     let status = resp.status();
     let is_json = resp
@@ -326,9 +327,25 @@ pub async fn api_error_shape(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+    if !(is_api || is_open311) || is_json || !(status.is_client_error() || status.is_server_error())
+    {
         return resp;
     }
+    let mut out = if is_open311 {
+        // Open311 clients expect the spec's error array, not the API's object.
+        crate::open311::status_error(status)
+    } else {
+        api_status_error(status)
+    };
+    for (k, v) in resp.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+fn api_status_error(status: StatusCode) -> Response {
     let (code, message) = match status {
         StatusCode::NOT_FOUND => ("not_found", "No such resource."),
         StatusCode::METHOD_NOT_ALLOWED => {
@@ -349,11 +366,5 @@ pub async fn api_error_shape(req: Request, next: Next) -> Response {
             fields: Vec::new(),
         },
     };
-    let mut out = (status, Json(body)).into_response();
-    for (k, v) in resp.headers() {
-        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
-            out.headers_mut().insert(k.clone(), v.clone());
-        }
-    }
-    out
+    (status, Json(body)).into_response()
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod hashing;
 pub mod i18n;
 pub mod metrics;
+pub mod open311;
 pub mod pages;
 pub mod security;
 pub mod service;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages::router())
         .merge(api::router())
+        .merge(open311::router())
         .merge(assets::router())
         .merge(metrics::router());
     // Listed from the innermost layer out: the error shape, security headers and metrics

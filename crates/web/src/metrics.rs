@@ -99,10 +99,17 @@ fn route_label(path: &str, status: StatusCode) -> String {
     }
     path.split('/')
         .map(|s| {
+            let (stem, json) = match s.strip_suffix(".json") {
+                Some(stem) => (stem, ".json"),
+                None => (s, ""),
+            };
             if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
-                ":id"
+                ":id".to_string()
+            } else if danvan_domain::petition::parse_tracking_code(stem).is_some() {
+                // Petition tracking codes (pages, API, Open311) are as many as petitions.
+                format!(":code{json}")
             } else {
-                s
+                s.to_string()
             }
         })
         .collect::<Vec<_>>()
@@ -169,6 +176,13 @@ mod tests {
         assert_eq!(
             route_label("/api/v1/organisations/42", StatusCode::OK),
             "/api/v1/organisations/:id"
+        );
+        assert_eq!(
+            route_label(
+                "/open311/v2/requests/KN-ABCD-EFGH-JKMN.json",
+                StatusCode::OK
+            ),
+            "/open311/v2/requests/:code.json"
         );
         assert_eq!(route_label("/static/app.css", StatusCode::OK), "/static");
         assert_eq!(
