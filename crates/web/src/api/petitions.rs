@@ -355,9 +355,10 @@ pub struct AnswersQuery {
     page: Option<i64>,
 }
 
+/// A published answer. The tracking code is left out on purpose: it is the citizen's key to
+/// the private answer, the rating and reopening.
 #[derive(Serialize, ToSchema)]
 pub struct PublicAnswer {
-    pub tracking_code: String,
     pub kind: String,
     pub field: String,
     pub unit_name: String,
@@ -394,7 +395,6 @@ pub fn public_answer(state: &AppState, p: Petition) -> PublicAnswer {
             .get(p.unit_id)
             .map(|u| u.name.clone())
             .unwrap_or_default(),
-        tracking_code: p.tracking_code,
         kind: p.kind,
         field: p.topic,
         title: p.title,
