@@ -44,6 +44,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.showcase", "Mô hình", "Models"),
     ("nav.petitions", "Kiến nghị", "Petitions"),
     ("nav.handle_petitions", "Xử lý đơn", "Handle petitions"),
+    (
+        "nav.petition_rules",
+        "Cấu hình kiến nghị",
+        "Petition settings",
+    ),
     ("nav.units", "Đơn vị hành chính", "Administrative units"),
     ("nav.dashboard", "Bảng điều khiển", "Dashboard"),
     ("nav.organisations", "Tổ chức", "Organisations"),

@@ -9,6 +9,7 @@ mod dashboard;
 pub mod format;
 mod movement;
 mod organisations;
+mod petition_rules;
 mod petitions;
 mod public;
 mod session;
@@ -86,6 +87,24 @@ pub fn router() -> Router<AppState> {
         .route("/kien-nghi/{code}", get(petitions::track))
         .route("/kien-nghi/{code}/danh-gia", post(petitions::feedback))
         .route("/xu-ly", get(petitions::queue))
+        .route("/quan-tri/kien-nghi", get(petition_rules::show))
+        .route(
+            "/quan-tri/kien-nghi/quy-tac",
+            post(petition_rules::add_rule),
+        )
+        .route(
+            "/quan-tri/kien-nghi/xoa-quy-tac",
+            post(petition_rules::delete_rule),
+        )
+        .route(
+            "/quan-tri/kien-nghi/thoi-han",
+            post(petition_rules::set_limit),
+        )
+        .route("/quan-tri/kien-nghi/khoa", post(petition_rules::add_key))
+        .route(
+            "/quan-tri/kien-nghi/thu-hoi-khoa",
+            post(petition_rules::revoke_key),
+        )
         .route(
             "/xu-ly/moi",
             get(petitions::staff_form)
@@ -175,6 +194,9 @@ impl Frame {
             }
             if authorize(p, Action::ViewPetition, None, &tree).is_ok() {
                 items.push(("/xu-ly", "nav.handle_petitions"));
+            }
+            if authorize(p, Action::ManagePetitionRules, None, &tree).is_ok() {
+                items.push(("/quan-tri/kien-nghi", "nav.petition_rules"));
             }
             if authorize(p, Action::ManageCalendar, None, &tree).is_ok() {
                 items.push(("/quan-tri/lich", "nav.calendar"));
