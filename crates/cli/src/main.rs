@@ -383,6 +383,7 @@ async fn user_add(
         unit_code: unit,
         organisation_id: org,
         password: Some(password),
+        email: None,
     };
     let v = danvan_web::service::accounts::validate_new(&state, &input)
         .await

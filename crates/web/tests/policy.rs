@@ -506,6 +506,7 @@ async fn a_pre_reform_district_officer_stays_in_its_old_district() {
             unit_code: "883".into(),
             organisation_id: None,
             password: Some("mật khẩu đủ dài cho cán bộ".into()),
+            email: None,
         };
         let v = validate_new(&app.state, &input).await.unwrap();
         provision(&app.state, &Actor::system("test"), &v, false)

@@ -86,6 +86,7 @@ pub async fn load(state: &AppState, org_ids: &[i64]) -> Result<(), AppError> {
                 unit_code: "91".into(),
                 organisation_id: org,
                 password: None,
+                email: None,
             },
         )
         .await?;

@@ -153,6 +153,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
                 unit_code: code.to_string(),
                 organisation_id: org.and_then(|i| org_ids.get(i).copied()),
                 password: Some(secret::generated_password()),
+                email: None,
             };
             let v = validate_new(state, &input).await?;
             let id = crate::service::accounts::provision(state, &actor, &v, true).await?;

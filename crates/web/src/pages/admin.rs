@@ -103,6 +103,7 @@ pub struct AccountForm {
     role: String,
     unit_code: String,
     organisation_id: String,
+    email: String,
 }
 
 async fn new_account_page(
@@ -188,6 +189,7 @@ pub async fn create_account(
         unit_code: form.unit_code.clone(),
         organisation_id,
         password: None,
+        email: Some(form.email.clone()),
     };
     match service::accounts::create(&state, &who, &input).await {
         Ok((account, password)) => {

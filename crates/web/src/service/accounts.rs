@@ -25,6 +25,8 @@ pub struct NewAccount {
     pub organisation_id: Option<i64>,
     /// Leave empty to have one generated (returned once).
     pub password: Option<String>,
+    /// Where deadline reminders and escalations are e-mailed (optional).
+    pub email: Option<String>,
 }
 
 /// A validated [`NewAccount`].
@@ -34,6 +36,7 @@ pub struct ValidAccount {
     pub grant: Grant,
     pub password: String,
     pub generated: bool,
+    pub email: Option<String>,
 }
 
 /// Parses and checks a new account against the unit tree and the organisations.
@@ -57,6 +60,22 @@ pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidA
     let unit = super::resolve_unit(state, "unit_code", &input.unit_code)
         .map_err(|e| errors.push(e))
         .ok();
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        Some(e) => match crate::service::petitions::parse_email(e) {
+            Ok(e) => Some(e),
+            Err(mut err) => {
+                err.field = "email";
+                errors.push(err);
+                None
+            }
+        },
+        None => None,
+    };
     let (password, generated) = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
             if let Err(e) = password::check_policy("password", p) {
@@ -108,6 +127,7 @@ pub async fn validate_new(state: &AppState, input: &NewAccount) -> Result<ValidA
             },
             password,
             generated,
+            email,
         }),
         _ => Err(AppError::Invalid(errors)),
     }
@@ -124,6 +144,9 @@ pub async fn provision(
     let mut tx = state.db.begin().await?;
     let id = accounts::create(&mut tx, &v.username, &v.display_name, &hash, is_demo).await?;
     accounts::add_grant(&mut tx, id, &v.grant).await?;
+    if v.email.is_some() {
+        danvan_storage::petitions::set_account_email(&mut tx, id, v.email.as_deref()).await?;
+    }
     audit::append(
         &mut tx,
         actor,

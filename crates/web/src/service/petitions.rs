@@ -117,7 +117,7 @@ fn parse_phone(s: &str) -> Result<String, FieldError> {
     Ok(digits)
 }
 
-fn parse_email(s: &str) -> Result<String, FieldError> {
+pub fn parse_email(s: &str) -> Result<String, FieldError> {
     let s = s.trim().to_lowercase();
     let ok = s.len() <= 254
         && s.split_once('@').is_some_and(|(local, domain)| {
