@@ -147,8 +147,8 @@ async fn the_admin_browses_and_filters_the_trail() {
             .unwrap();
         assert!(html.contains("Nhật ký thay đổi"));
         assert!(
-            html.contains("Tổng số: 8"),
-            "six demo accounts and two council members created"
+            html.contains("Tổng số: 9"),
+            "seven demo accounts and two council members created"
         );
         let html = b
             .get(app.url("/quan-tri/nhat-ky?verify=1"))
