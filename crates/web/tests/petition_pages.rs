@@ -118,6 +118,36 @@ async fn a_citizen_submits_through_the_form_and_staff_work_the_case() {
             assert!(!receipt.contains(private), "the receipt shows {private}");
         }
         assert_eq!(app.count("petitions").await, before + 1);
+
+        // The citizen asks what is held about them: code and phone must match.
+        let data_path = format!("{}/du-lieu", location.split('?').next().unwrap());
+        let r = b
+            .post(app.url(&data_path))
+            .form(&[
+                ("_csrf", csrf_of(&receipt).as_str()),
+                ("contact", "0999 999 999"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(!r.text().await.unwrap().contains("Nguyễn Thị Hoa"));
+        let r = b
+            .post(app.url(&data_path))
+            .form(&[
+                ("_csrf", csrf_of(&receipt).as_str()),
+                ("contact", "0912 000 111"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let held = r.text().await.unwrap();
+        assert!(
+            held.contains("id=\"held\"")
+                && held.contains("Nguyễn Thị Hoa")
+                && held.contains("hoa@example.vn")
+        );
         assert_eq!(app.count("petition_files").await >= 1, true);
 
         // The ward's handler (demo.ubndlx) sees it; the details are hidden until asked for.

@@ -109,6 +109,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/petitions/{key}/feedback",
             post(petitions::feedback),
         )
+        .route("/api/v1/petitions/{key}/my-data", post(petitions::my_data))
         .route("/api/v1/petition-stats", get(petitions::stats))
         .route("/api/v1/petition-answers", get(petitions::answers))
         .route(
@@ -163,7 +164,7 @@ impl Modify for BearerAuth {
         petitions::submit, petitions::list, petitions::show, petitions::act, petitions::petitioners,
         petitions::feedback, petitions::stats, petitions::answers, petitions::list_rules, petitions::set_rule,
         petitions::delete_rule, petitions::time_limits, petitions::set_time_limit, petitions::notifications,
-        petitions::read_notifications, petitions::add_key,
+        petitions::read_notifications, petitions::add_key, petitions::my_data,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -609,3 +609,46 @@ pub async fn add_key(
         svc::add_open311_key(&state.db, &crate::service::actor(who), &input.name).await?;
     Ok((StatusCode::CREATED, ApiJson(KeyOut { id, api_key })))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct DataRequestInput {
+    /// The phone number or e-mail address given with the petition.
+    pub contact: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HeldRecord {
+    pub tracking_code: String,
+    #[serde(flatten)]
+    pub contact: Contact,
+    pub consent_at: chrono::DateTime<chrono::Utc>,
+    pub consent_version: String,
+}
+
+/// What danvan holds about the caller (Personal Data Protection Law 2025): every petition
+/// filed with the same phone or e-mail and the contact details kept for it. Needs a tracking
+/// code and the phone or e-mail given with it; the request is logged. Rate-limited.
+#[utoipa::path(post, path = "/api/v1/petitions/{key}/my-data", tag = "petitions", params(("key" = String, Path, description = "tracking code")),
+    request_body = DataRequestInput,
+    responses((status = 200, body = [HeldRecord]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn my_data(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<DataRequestInput>,
+) -> Result<ApiJson<Vec<HeldRecord>>, AppError> {
+    svc::check_lookup_rate(&state, caller.ip).await?;
+    let rows = svc::data_request(&state, &code, &input.contact).await?;
+    Ok(ApiJson(
+        rows.into_iter()
+            .map(
+                |(tracking_code, contact, consent_at, consent_version)| HeldRecord {
+                    tracking_code,
+                    contact,
+                    consent_at,
+                    consent_version,
+                },
+            )
+            .collect(),
+    ))
+}

@@ -86,6 +86,7 @@ pub fn router() -> Router<AppState> {
         .route("/kien-nghi/tra-loi", get(petitions::answers))
         .route("/kien-nghi/{code}", get(petitions::track))
         .route("/kien-nghi/{code}/danh-gia", post(petitions::feedback))
+        .route("/kien-nghi/{code}/du-lieu", post(petitions::my_data))
         .route("/xu-ly", get(petitions::queue))
         .route("/quan-tri/kien-nghi", get(petition_rules::show))
         .route(

@@ -258,6 +258,8 @@ struct TrackPage {
     errors: Vec<(String, String)>,
     error: Option<String>,
     notice: Option<String>,
+    /// The answer to a data request: (tracking code, contact, consent time, consent version).
+    held: Option<Vec<(String, svc::Contact, String, String)>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -286,6 +288,18 @@ async fn track_page(
     new: bool,
     err: Option<AppError>,
     notice: Option<String>,
+) -> Response {
+    track_page_with(state, caller, code, new, err, notice, None).await
+}
+
+async fn track_page_with(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    new: bool,
+    err: Option<AppError>,
+    notice: Option<String>,
+    held: Option<Vec<(String, svc::Contact, String, String)>>,
 ) -> Response {
     let path = format!("/kien-nghi/{code}");
     if let Err(e) = svc::check_lookup_rate(state, caller.ip).await {
@@ -320,10 +334,55 @@ async fn track_page(
         errors,
         error,
         notice,
+        held,
     };
     match status {
         Some(s) => (s, render(page)).into_response(),
         None => render(page),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DataForm {
+    contact: String,
+}
+
+/// The citizen's data request: what is held about them, found by code and phone or e-mail.
+pub async fn my_data(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Form(form): Form<DataForm>,
+) -> Response {
+    if let Err(e) = svc::check_lookup_rate(&state, caller.ip).await {
+        return error_page(&state, &caller, &format!("/kien-nghi/{code}"), e);
+    }
+    match svc::data_request(&state, &code, &form.contact).await {
+        Ok(rows) => {
+            let held = rows
+                .into_iter()
+                .map(|(c, contact, at, version)| (c, contact, local_time(at), version))
+                .collect();
+            track_page_with(&state, &caller, &code, false, None, None, Some(held)).await
+        }
+        Err(AppError::NotFound) => {
+            let msg = caller_text(
+                &caller,
+                "Không tìm thấy dữ liệu khớp với mã hồ sơ và số điện thoại hoặc thư điện tử này.",
+                "No data matches this tracking code with that phone number or e-mail.",
+            );
+            track_page(
+                &state,
+                &caller,
+                &code,
+                false,
+                Some(AppError::BadRequest("no_match", msg)),
+                None,
+            )
+            .await
+        }
+        Err(e) => track_page(&state, &caller, &code, false, Some(e), None).await,
     }
 }
 
