@@ -129,7 +129,14 @@ pub async fn sweep(db: &Db, clock: &Clock, mail: bool) -> Result<Swept> {
         for (_, address) in &emails {
             let payload =
                 json!({"to": address, "subject": vi, "body": format!("{vi}\n\n{en}\n\n{url}\n")});
-            jobs::enqueue_tx(&mut tx, crate::EMAIL, &payload.to_string(), clock.now()).await?;
+            // Due now by the job queue's own time (the real one), not the deadlines' clock.
+            jobs::enqueue_tx(
+                &mut tx,
+                crate::EMAIL,
+                &payload.to_string(),
+                danvan_storage::now(),
+            )
+            .await?;
         }
         let at = clock.now();
         store::add_event(

@@ -51,6 +51,25 @@ pub struct Petition {
     pub version: i64,
 }
 
+impl Petition {
+    /// Past the deadline that applies now: acceptance while received (what the deadline
+    /// sweep escalates), resolution once accepted. Closed cases are never overdue.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        match self.state.as_str() {
+            "received" => self.accept_due.min(self.due_on) < today,
+            "accepted" | "assigned" => self.due_on < today,
+            _ => false,
+        }
+    }
+}
+
+/// [`Petition::is_overdue`] in SQL, with the day as placeholder `$n`.
+fn overdue_sql(n: u8) -> String {
+    format!(
+        "(state IN ('received', 'accepted', 'assigned') AND (due_on < ${n} OR (state = 'received' AND accept_due < ${n})))"
+    )
+}
+
 const COLUMNS: &str = "id, tracking_code, kind, topic, unit_id, channel, received_on, title, content, folded, state, \
 organisation_id, handler_id, transfer_to, accept_due, accepted_on, due_on, complex, extensions, merged_into, reopened, \
 answer, public_answer, answered_at, answered_on, closed_at, rating, rated_at, escalation_level, latitude, longitude, \
@@ -209,7 +228,7 @@ pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
         clauses.push("state IN ('received', 'accepted', 'assigned')".into());
     }
     if f.overdue_on.is_some() {
-        clauses.push("due_on < $4".into());
+        clauses.push(overdue_sql(4));
     }
     if f.state.is_some() {
         clauses.push("state = $1".into());
@@ -239,8 +258,9 @@ pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
          LIMIT {limit} OFFSET {offset}"
     );
     let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
-    // Every placeholder is bound on every query; unused ones are harmless.
-    let epoch = NaiveDate::MIN;
+    // Every placeholder is bound on every query; unused ones are harmless, but must still be
+    // dates PostgreSQL accepts (it refuses `NaiveDate::MIN` with "date out of range").
+    let epoch = NaiveDate::default();
     macro_rules! bind_all {
         ($q:expr) => {
             $q.bind(f.state.clone().unwrap_or_default())
@@ -800,36 +820,34 @@ pub struct BodyStats {
 }
 
 pub async fn stats_by_body(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
-    Ok(with_db!(db, p => sqlx::query_as(
+    let sql = format!(
         "SELECT organisation_id,
                 COUNT(*) AS received,
                 COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
                 COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
-                COALESCE(SUM(CASE WHEN state IN ('received', 'accepted', 'assigned') AND due_on < $1 THEN 1 ELSE 0 END), 0) AS overdue,
+                COALESCE(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), 0) AS overdue,
                 COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
                 COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
          FROM petitions WHERE state <> 'merged' GROUP BY organisation_id",
-    )
-    .bind(today)
-    .fetch_all(p)
-    .await)?)
+        overdue = overdue_sql(1)
+    );
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).fetch_all(p).await)?)
 }
 
 /// Per unit, same figures as [`stats_by_body`] (`organisation_id` holds the unit id).
 pub async fn stats_by_unit(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
-    Ok(with_db!(db, p => sqlx::query_as(
+    let sql = format!(
         "SELECT unit_id AS organisation_id,
                 COUNT(*) AS received,
                 COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
                 COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
-                COALESCE(SUM(CASE WHEN state IN ('received', 'accepted', 'assigned') AND due_on < $1 THEN 1 ELSE 0 END), 0) AS overdue,
+                COALESCE(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), 0) AS overdue,
                 COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
                 COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
          FROM petitions WHERE state <> 'merged' GROUP BY unit_id",
-    )
-    .bind(today)
-    .fetch_all(p)
-    .await)?)
+        overdue = overdue_sql(1)
+    );
+    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).fetch_all(p).await)?)
 }
 
 /// Published answers whose folded title, content or answer contains the folded query as whole

@@ -510,6 +510,23 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/decisions/{id}"),
         ("POST", "/api/v1/decisions/{id}/issue"),
         ("GET", "/api/v1/honour-roll"),
+        ("GET", "/api/v1/petitions"),
+        ("POST", "/api/v1/petitions"),
+        ("GET", "/api/v1/petitions/{key}"),
+        ("POST", "/api/v1/petitions/{key}/actions"),
+        ("GET", "/api/v1/petitions/{key}/petitioners"),
+        ("POST", "/api/v1/petitions/{key}/feedback"),
+        ("POST", "/api/v1/petitions/{key}/my-data"),
+        ("GET", "/api/v1/petition-stats"),
+        ("GET", "/api/v1/petition-answers"),
+        ("GET", "/api/v1/routing-rules"),
+        ("POST", "/api/v1/routing-rules"),
+        ("DELETE", "/api/v1/routing-rules/{id}"),
+        ("GET", "/api/v1/time-limits"),
+        ("PUT", "/api/v1/time-limits"),
+        ("GET", "/api/v1/notifications"),
+        ("POST", "/api/v1/notifications/read"),
+        ("POST", "/api/v1/open311-keys"),
     ]
 }
 

@@ -81,6 +81,34 @@ async fn every_route_checks_role_and_scope() {
             .unwrap();
         let returned = all["items"][0]["id"].as_i64().unwrap();
         let moves = json!({"action": "approve"});
+        // An open petition about Núi Cấm: outside the Long Xuyên officer's reach.
+        let cases: Value = app
+            .client()
+            .get(app.url("/api/v1/petitions?open=true"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let far_case = cases["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["unit_code"] == "30538")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let unknown_code = "KN-2345-6789-ABCD";
+        // Recorded by staff, about Rạch Giá: outside the officer's commune.
+        let far_petition = json!({"kind": "feedback", "field": "other", "unit_code": "30742", "channel": "hotline",
+            "title": "Phản ánh qua đường dây nóng", "content": "Nội dung phản ánh đủ dài để hợp lệ.",
+            "petitioner": {"name": "Người dân", "phone": "0912 000 111"}, "consent": true});
+        let rule = json!({"unit_code": "30307", "field": "*", "organisation_id": inside});
+        let limit = json!({"kind": "feedback", "accept_days": 3, "accept_working": true, "resolve_days": 10,
+            "resolve_working": true, "complex_days": 10, "extension_days": 0, "max_extensions": 0});
+        let key = json!({"name": "Ứng dụng thử"});
 
         let org_in = json!({"name": "Chi hội Khuyến học khóm Bình Khánh", "kind": "collective", "unit_code": "30307"});
         let org_out = json!({"name": "Chi hội Khuyến học Rạch Giá", "kind": "collective", "unit_code": "30742"});
@@ -181,6 +209,65 @@ async fn every_route_checks_role_and_scope() {
             // The demo's decision is issued: public, like the honour roll.
             ("GET", "/api/v1/decisions/1".into(), None, 200),
             ("GET", "/api/v1/honour-roll".into(), None, 200),
+            ("GET", "/api/v1/petitions".into(), None, 401),
+            // Anyone may submit; an empty form is refused for its content.
+            ("POST", "/api/v1/petitions".into(), None, 422),
+            ("GET", format!("/api/v1/petitions/{far_case}"), None, 401),
+            (
+                "GET",
+                format!("/api/v1/petitions/{unknown_code}"),
+                None,
+                404,
+            ),
+            (
+                "POST",
+                format!("/api/v1/petitions/{far_case}/actions"),
+                None,
+                401,
+            ),
+            (
+                "GET",
+                format!("/api/v1/petitions/{far_case}/petitioners"),
+                None,
+                401,
+            ),
+            (
+                "POST",
+                format!("/api/v1/petitions/{unknown_code}/feedback"),
+                None,
+                404,
+            ),
+            (
+                "POST",
+                format!("/api/v1/petitions/{unknown_code}/my-data"),
+                Some(json!({"contact": "0912 000 111"})),
+                404,
+            ),
+            ("GET", "/api/v1/petition-stats".into(), None, 200),
+            ("GET", "/api/v1/petition-answers?q=duong".into(), None, 200),
+            ("GET", "/api/v1/routing-rules".into(), None, 401),
+            (
+                "POST",
+                "/api/v1/routing-rules".into(),
+                Some(rule.clone()),
+                401,
+            ),
+            ("DELETE", "/api/v1/routing-rules/1".into(), None, 401),
+            ("GET", "/api/v1/time-limits".into(), None, 200),
+            (
+                "PUT",
+                "/api/v1/time-limits".into(),
+                Some(limit.clone()),
+                401,
+            ),
+            ("GET", "/api/v1/notifications".into(), None, 401),
+            ("POST", "/api/v1/notifications/read".into(), None, 401),
+            (
+                "POST",
+                "/api/v1/open311-keys".into(),
+                Some(key.clone()),
+                401,
+            ),
         ];
         // Anonymous first: everything but the public unit tree needs a token.
         for (method, path, body, anon) in &matrix {
@@ -345,9 +432,96 @@ async fn every_route_checks_role_and_scope() {
                 403,
                 403,
             ),
+            ("GET", "/api/v1/petitions".into(), None, 200, 200, 403),
+            (
+                "POST",
+                "/api/v1/petitions".into(),
+                Some(far_petition),
+                403,
+                403,
+                403,
+            ),
+            // Out of scope is "not found"; the supervisor reads but does not act.
+            (
+                "GET",
+                format!("/api/v1/petitions/{far_case}"),
+                None,
+                404,
+                200,
+                404,
+            ),
+            (
+                "POST",
+                format!("/api/v1/petitions/{far_case}/actions"),
+                Some(json!({"action": "accept"})),
+                404,
+                403,
+                404,
+            ),
+            (
+                "GET",
+                format!("/api/v1/petitions/{far_case}/petitioners"),
+                None,
+                404,
+                403,
+                404,
+            ),
+            ("GET", "/api/v1/routing-rules".into(), None, 200, 200, 403),
+            (
+                "POST",
+                "/api/v1/routing-rules".into(),
+                Some(rule),
+                403,
+                403,
+                403,
+            ),
+            (
+                "DELETE",
+                "/api/v1/routing-rules/1".into(),
+                None,
+                403,
+                403,
+                403,
+            ),
+            (
+                "PUT",
+                "/api/v1/time-limits".into(),
+                Some(limit),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/open311-keys".into(),
+                Some(key),
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/notifications".into(), None, 200, 200, 200),
+            (
+                "POST",
+                "/api/v1/notifications/read".into(),
+                None,
+                204,
+                204,
+                204,
+            ),
         ];
         let orgs_before = app.count("organisations").await;
         let accounts_before = app.count("accounts").await;
+        let petition_rows = [
+            "petitions",
+            "petition_events",
+            "routing_rules",
+            "time_limits",
+            "open311_keys",
+        ];
+        let mut petition_counts = Vec::new();
+        for t in petition_rows {
+            petition_counts.push(app.count(t).await);
+        }
         for (method, path, body, o, s, r) in &signed {
             assert_eq!(
                 status(&app, method, path, Some(&officer), body.clone()).await,
@@ -371,6 +545,9 @@ async fn every_route_checks_role_and_scope() {
             "refused writes wrote nothing"
         );
         assert_eq!(app.count("accounts").await, accounts_before);
+        for (t, n) in petition_rows.iter().zip(petition_counts) {
+            assert_eq!(app.count(t).await, n, "refused writes wrote nothing to {t}");
+        }
 
         // The officer sees only its subtree in lists, and writes inside it.
         let list: Value = app

@@ -114,9 +114,8 @@ pub async fn petition_out(state: &AppState, p: Petition) -> Result<PetitionOut, 
             .map(|o| o.name),
         None => None,
     };
-    let open = PetitionState::parse(&p.state).is_some_and(PetitionState::is_open);
     Ok(PetitionOut {
-        overdue: open && p.due_on < state.clock.today(),
+        overdue: p.is_overdue(state.clock.today()),
         id: p.id,
         tracking_code: p.tracking_code,
         kind: p.kind,

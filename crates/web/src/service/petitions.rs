@@ -953,7 +953,7 @@ pub async fn act(
         notify(&mut tx, *account, p.id, "petition_transferred", vi, en).await?;
     }
     for (subject, body) in &mails {
-        queue_mail_to_petitioners(state, &mut tx, p.id, subject, body, now).await?;
+        queue_mail_to_petitioners(state, &mut tx, p.id, subject, body).await?;
     }
     audit::append(
         &mut tx,
@@ -983,7 +983,6 @@ async fn queue_mail_to_petitioners(
     petition_id: i64,
     subject: &str,
     body: &str,
-    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     if !state.config.mail_enabled {
         return Ok(());
@@ -996,7 +995,8 @@ async fn queue_mail_to_petitioners(
             continue;
         }
         let payload = json!({"to": contact.email, "subject": subject, "body": body}).to_string();
-        jobs::enqueue_tx(tx, danvan_jobs::EMAIL, &payload, at).await?;
+        // Due now by the job queue's own time (the real one), whatever clock deadlines run on.
+        jobs::enqueue_tx(tx, danvan_jobs::EMAIL, &payload, crate::now()).await?;
     }
     Ok(())
 }
@@ -1176,7 +1176,7 @@ pub async fn public_view(
         body,
         received_on: own.received_on,
         due_date: case.due_on,
-        overdue: state_code.is_open() && case.due_on < today,
+        overdue: case.is_overdue(today),
         answer: if answered { case.answer.clone() } else { None },
         answered_on: case.answered_on,
         rating: own.rating.clone(),
