@@ -569,7 +569,7 @@ pub async fn queue(
         .map(|p| {
             let st = St::parse(&p.state).unwrap_or(St::Received);
             QueueRow {
-                overdue: st.is_open() && p.due_on < today,
+                overdue: p.is_overdue(today),
                 transfer: p.transfer_to.is_some(),
                 id: p.id,
                 code: p.tracking_code,

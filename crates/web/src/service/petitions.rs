@@ -806,6 +806,16 @@ pub async fn act(
             if Some(to) == p.organisation_id {
                 return Err(AppError::Conflict("same_body"));
             }
+            // A body can only take over cases of the area it serves (its unit's subtree):
+            // otherwise none of its handlers could see, let alone acknowledge, the case.
+            if !tree.contains(body.unit_id, p.unit_id) {
+                return Err(AppError::invalid(field_error(
+                    "organisation_id",
+                    "body_out_of_area",
+                    "Cơ quan nhận không phụ trách địa bàn của đơn này.",
+                    "The receiving body does not serve the petition's area.",
+                )));
+            }
             note = Some(format!(
                 "{} → {}",
                 required_reason(&input.reason)?,
@@ -1247,6 +1257,13 @@ pub async fn citizen_feedback(
             let reason = required_reason(&input.reason)?;
             p.state = to.code().into();
             p.reopened = true;
+            // Open again: the earlier answer no longer counts as the answer, in the figures
+            // or in the public record, until the body answers anew.
+            p.answered_on = None;
+            p.answered_at = None;
+            if p.public_answer.take().is_some() {
+                p.folded = fold(&format!("{} {}", p.title, p.content));
+            }
             p.rating = Some("dissatisfied".into());
             p.rated_at = Some(now);
             p.closed_at = None;
