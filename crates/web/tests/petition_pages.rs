@@ -233,6 +233,79 @@ async fn a_citizen_submits_through_the_form_and_staff_work_the_case() {
             200
         );
 
+        // The handler accepts, attaches the reply letter and answers; the citizen sees the
+        // letter with the answer, and never the files the petitioner sent.
+        let case_csrf = csrf_of(&case);
+        let act = |action: &'static str| {
+            let h = h.clone();
+            let url = app.url(&format!("/xu-ly/{id}/xu-ly"));
+            let csrf = case_csrf.clone();
+            async move {
+                h.post(url)
+                    .form(&[
+                        ("_csrf", csrf.as_str()),
+                        ("action", action),
+                        ("answer", "Đã nạo vét cống đầu hẻm 7 ngày 26/11."),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(act("accept").await, 303);
+        let letter = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(TINY_PNG.to_vec())
+                .file_name("cong-van-tra-loi.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        let r = h
+            .post(app.url(&format!("/xu-ly/{id}/tai-lieu?_csrf={case_csrf}")))
+            .multipart(letter)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(act("answer").await, 303);
+        let tracking = b
+            .get(app.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            tracking.contains("cong-van-tra-loi.png"),
+            "the answer lists its document"
+        );
+        assert!(
+            !tracking.contains("cong.png\""),
+            "the petitioner's own file is not public"
+        );
+        let doc = tracking
+            .split(&format!("href=\"/kien-nghi/{code}/tep/"))
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap()
+            .to_string();
+        let r = b
+            .get(app.url(&format!("/kien-nghi/{code}/tep/{doc}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        // The petitioner's photo, by its id, is not served through the public route.
+        let own_id: i64 = file_url.rsplit('/').next().unwrap().parse().unwrap();
+        let r = b
+            .get(app.url(&format!("/kien-nghi/{code}/tep/{own_id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+
         // Another body's handler cannot open it.
         let other = app.browser();
         app.sign_in(&other, "demo.nuicam", &app.password_of("demo.nuicam"))

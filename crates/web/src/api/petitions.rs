@@ -205,6 +205,8 @@ pub struct FileOut {
     pub name: String,
     pub media_type: String,
     pub size: i64,
+    /// Attached to the answer by the body (else sent with the petition).
+    pub answer: bool,
     pub url: String,
 }
 
@@ -251,6 +253,7 @@ pub async fn detail(state: &AppState, p: Petition) -> Result<PetitionDetail, App
             name: f.name,
             media_type: f.media_type,
             size: f.size,
+            answer: f.answer,
         })
         .collect();
     let similar = if PetitionState::parse(&p.state).is_some_and(PetitionState::is_open) {

@@ -118,6 +118,12 @@ pub fn router() -> Router<AppState> {
         .route("/xu-ly/{id}/xu-ly", post(petitions::act))
         .route("/xu-ly/{id}/nguoi-gui", post(petitions::reveal))
         .route("/xu-ly/{id}/tep/{file}", get(petitions::file))
+        .route(
+            "/xu-ly/{id}/tai-lieu",
+            post(petitions::upload_answer_file)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/kien-nghi/{code}/tep/{file}", get(petitions::public_file))
         .route("/don-vi", get(public::units))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
         .route("/dang-nhap", get(session::login_form).post(session::login))

@@ -260,6 +260,8 @@ struct TrackPage {
     notice: Option<String>,
     /// The answer to a data request: (tracking code, contact, consent time, consent version).
     held: Option<Vec<(String, svc::Contact, String, String)>>,
+    /// Documents attached to the answer: (id, name).
+    answer_files: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -310,6 +312,10 @@ async fn track_page_with(
         Ok(p) => p,
         Err(e) => return error_page(state, caller, &path, e),
     };
+    let answer_files = match svc::public_answer_files(state, code).await {
+        Ok(files) => files.into_iter().map(|f| (f.id, f.name)).collect(),
+        Err(e) => return error_page(state, caller, &path, e),
+    };
     let history = p
         .history
         .iter()
@@ -335,6 +341,7 @@ async fn track_page_with(
         error,
         notice,
         held,
+        answer_files,
     };
     match status {
         Some(s) => (s, render(page)).into_response(),
@@ -910,31 +917,94 @@ pub async fn file(
             .into_iter()
             .find(|f| f.id == file_id)
             .ok_or(AppError::NotFound)?;
-        let files = state.files.clone();
-        let key = f.file_key.clone();
-        let bytes = tokio::task::spawn_blocking(move || files.read(&key))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|_| AppError::NotFound)?;
-        Ok::<_, AppError>((f.media_type, bytes))
+        send_file(&state, f).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &caller, &format!("/xu-ly/{id}"), e))
+}
+
+/// A document of the answer, to whoever holds the tracking code.
+pub async fn public_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((code, file_id)): Path<(String, i64)>,
+) -> Response {
+    let path = format!("/kien-nghi/{code}");
+    if let Err(e) = svc::check_lookup_rate(&state, caller.ip).await {
+        return error_page(&state, &caller, &path, e);
+    }
+    let result = async {
+        let f = svc::public_answer_files(&state, &code)
+            .await?
+            .into_iter()
+            .find(|f| f.id == file_id)
+            .ok_or(AppError::NotFound)?;
+        send_file(&state, f).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&state, &caller, &path, e))
+}
+
+async fn send_file(state: &AppState, f: store::PetitionFile) -> Result<Response, AppError> {
+    let files = state.files.clone();
+    let key = f.file_key.clone();
+    let bytes = tokio::task::spawn_blocking(move || files.read(&key))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, f.media_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Attaches a document to the answer (multipart field `file`).
+pub async fn upload_answer_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Response {
+    let result = async {
+        let who = caller.require()?.clone();
+        let bad = |m: String| AppError::BadRequest("invalid_multipart", m);
+        let mut upload = None;
+        while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
+                if !bytes.is_empty() {
+                    upload = Some(Upload {
+                        name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+        }
+        let upload = upload.ok_or_else(|| {
+            AppError::invalid(danvan_domain::FieldError::new(
+                "file",
+                "file_required",
+                "Cần chọn tệp.",
+                "Choose a file.",
+            ))
+        })?;
+        svc::add_answer_file(&state, &who, id, upload).await
     }
     .await;
     match result {
-        Ok((mime, bytes)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, mime),
-                (
-                    axum::http::header::CACHE_CONTROL,
-                    "private, no-store".to_string(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    "attachment".to_string(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_page(&state, &caller, &format!("/xu-ly/{id}"), e),
+        Ok(()) => Redirect::to(&format!("/xu-ly/{id}")).into_response(),
+        Err(e) => case_page(&state, &caller, id, false, None, Some(e)).await,
     }
 }

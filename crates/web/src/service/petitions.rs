@@ -1753,3 +1753,76 @@ pub async fn public_answers(
     let page = page.max(1);
     Ok(store::public_answers(&state.db, &folded, 20, (page - 1) * 20).await?)
 }
+
+/// Attaches a document to the answer (the reply letter, a record of the site visit): the
+/// citizen sees it with the answer on the tracking page.
+pub async fn add_answer_file(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    upload: Upload,
+) -> Result<(), AppError> {
+    let p = get(state, who, id).await?;
+    authorize_for(who, Action::HandlePetition, target(&p), &state.tree())?;
+    if !matches!(
+        State::parse(&p.state),
+        Some(State::Accepted | State::Assigned | State::Answered)
+    ) {
+        return Err(illegal());
+    }
+    let name =
+        validate::text("file", &upload.name, 200, false).unwrap_or_else(|_| "tài liệu".into());
+    let stored = super::store_file(state, upload.bytes).await?;
+    let mut tx = state.db.begin().await?;
+    store::add_file(
+        &mut tx,
+        id,
+        &stored.sha256,
+        &name,
+        stored.mime,
+        stored.size as i64,
+        true,
+        Some(who.account_id),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &super::actor(who),
+        Change {
+            action: "petition.answer_file",
+            entity_type: "petition",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({"sha256": stored.sha256, "mime": stored.mime, "size": stored.size})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The documents attached to a petition's answer, for the citizen (by tracking code): only
+/// once answered, and only answer documents (never what the petitioner sent).
+pub async fn public_answer_files(
+    state: &AppState,
+    code: &str,
+) -> Result<Vec<store::PetitionFile>, AppError> {
+    let own = by_code(state, code).await?;
+    let case = match own.merged_into {
+        Some(into) => store::by_id(&state.db, into)
+            .await?
+            .ok_or(AppError::NotFound)?,
+        None => own,
+    };
+    if !matches!(
+        State::parse(&case.state),
+        Some(State::Answered | State::Closed)
+    ) {
+        return Ok(Vec::new());
+    }
+    Ok(store::files(&state.db, case.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.answer)
+        .collect())
+}
