@@ -315,6 +315,34 @@ pub fn field_errors(err: &AppError, vi: bool) -> Vec<(String, String)> {
     }
 }
 
+/// What a re-shown form says about a refused request: the field errors, a message for any
+/// other refusal, and the status to answer with.
+pub struct Refusal {
+    pub errors: Vec<(String, String)>,
+    pub error: Option<String>,
+    pub status: Option<StatusCode>,
+}
+
+impl Refusal {
+    pub fn of(err: Option<&AppError>, vi: bool) -> Refusal {
+        Refusal {
+            errors: err.map(|e| field_errors(e, vi)).unwrap_or_default(),
+            error: err
+                .filter(|e| !matches!(e, AppError::Invalid(_)))
+                .map(|e| e.message(vi)),
+            status: err.map(AppError::status),
+        }
+    }
+
+    /// Renders `page` with the refusal's status (200 when there was none).
+    pub fn respond(status: Option<StatusCode>, page: impl Template) -> Response {
+        match status {
+            Some(s) => (s, render(page)).into_response(),
+            None => render(page),
+        }
+    }
+}
+
 /// Finds the error of one field (templates call it through `self.err`).
 pub fn find_err<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a str> {
     errors

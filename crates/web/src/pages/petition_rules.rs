@@ -11,7 +11,7 @@ use danvan_storage::audit::{self, Change};
 use danvan_storage::petitions as store;
 use serde::Deserialize;
 
-use super::{Frame, error_page, field_errors, local_time, render};
+use super::{Frame, Refusal, error_page, local_time};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::service::petitions::{self as svc, RuleInput, TimeLimitInput};
@@ -119,15 +119,11 @@ async fn page(
         Err(e) => return error_page(state, caller, PATH, e),
     };
     let vi = caller.vi();
-    let errors = err
-        .as_ref()
-        .map(|e| field_errors(e, vi))
-        .unwrap_or_default();
-    let error = err
-        .as_ref()
-        .filter(|e| !matches!(e, AppError::Invalid(_)))
-        .map(|e| e.message(vi));
-    let status = err.as_ref().map(AppError::status);
+    let Refusal {
+        errors,
+        error,
+        status,
+    } = Refusal::of(err.as_ref(), vi);
     let p = RulesPage {
         f: Frame::new(state, caller, PATH, "nav.petition_rules"),
         rules,
@@ -140,10 +136,7 @@ async fn page(
         error,
         notice,
     };
-    match status {
-        Some(s) => (s, render(p)).into_response(),
-        None => render(p),
-    }
+    Refusal::respond(status, p)
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Response {

@@ -14,7 +14,7 @@ use danvan_storage::petitions as store;
 use serde::Deserialize;
 
 use super::format::date;
-use super::{Frame, error_page, field_errors, local_time, render};
+use super::{Frame, Refusal, error_page, local_time, render};
 use crate::api::petitions::{PetitionDetail, PublicAnswer, detail};
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -126,15 +126,11 @@ async fn form_page(
 ) -> Response {
     let vi = caller.vi();
     let path = if staff { "/xu-ly/moi" } else { "/kien-nghi" };
-    let errors = err
-        .as_ref()
-        .map(|e| field_errors(e, vi))
-        .unwrap_or_default();
-    let error = err
-        .as_ref()
-        .filter(|e| !matches!(e, AppError::Invalid(_)))
-        .map(|e| e.message(vi));
-    let status = err.as_ref().map(AppError::status);
+    let Refusal {
+        errors,
+        error,
+        status,
+    } = Refusal::of(err.as_ref(), vi);
     let page = FormPage {
         f: Frame::new(state, caller, path, "nav.petitions"),
         staff,
@@ -149,10 +145,7 @@ async fn form_page(
         today: state.clock.today().to_string(),
         consent_version: svc::CONSENT_VERSION,
     };
-    match status {
-        Some(s) => (s, render(page)).into_response(),
-        None => render(page),
-    }
+    Refusal::respond(status, page)
 }
 
 pub async fn form(State(state): State<AppState>, caller: Caller) -> Response {
@@ -321,15 +314,11 @@ async fn track_page_with(
         .iter()
         .map(|e| (local_time(e.at), e.label.clone(), e.note.clone()))
         .collect();
-    let errors = err
-        .as_ref()
-        .map(|e| field_errors(e, vi))
-        .unwrap_or_default();
-    let error = err
-        .as_ref()
-        .filter(|e| !matches!(e, AppError::Invalid(_)))
-        .map(|e| e.message(vi));
-    let status = err.as_ref().map(AppError::status);
+    let Refusal {
+        errors,
+        error,
+        status,
+    } = Refusal::of(err.as_ref(), vi);
     let page = TrackPage {
         f: Frame::new(state, caller, &path, "nav.petitions"),
         kind: label(&kinds(vi), &p.kind).to_string(),
@@ -343,10 +332,7 @@ async fn track_page_with(
         held,
         answer_files,
     };
-    match status {
-        Some(s) => (s, render(page)).into_response(),
-        None => render(page),
-    }
+    Refusal::respond(status, page)
 }
 
 #[derive(Deserialize, Default)]
@@ -798,15 +784,11 @@ async fn case_page(
             )
         })
         .collect();
-    let errors = err
-        .as_ref()
-        .map(|e| field_errors(e, vi))
-        .unwrap_or_default();
-    let error = err
-        .as_ref()
-        .filter(|e| !matches!(e, AppError::Invalid(_)))
-        .map(|e| e.message(vi));
-    let status = err.as_ref().map(AppError::status);
+    let Refusal {
+        errors,
+        error,
+        status,
+    } = Refusal::of(err.as_ref(), vi);
     let page = CasePage {
         f: Frame::new(state, caller, &path, "nav.petitions"),
         kind: label(&kinds(vi), &d.petition.kind).to_string(),
@@ -827,10 +809,7 @@ async fn case_page(
         errors,
         error,
     };
-    match status {
-        Some(s) => (s, render(page)).into_response(),
-        None => render(page),
-    }
+    Refusal::respond(status, page)
 }
 
 pub async fn case(
