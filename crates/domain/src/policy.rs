@@ -73,7 +73,7 @@ pub enum Action {
 
 impl Action {
     /// Roles that may perform the action at all; the unit scope is checked on top.
-    fn roles(self) -> &'static [Role] {
+    pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
             Action::UseOwnAccount => &[

@@ -14,6 +14,7 @@ pub mod movement;
 pub mod organisations;
 pub mod petitions;
 pub mod rate_limit;
+pub mod search;
 pub mod settings;
 pub mod units;
 

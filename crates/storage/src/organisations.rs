@@ -18,7 +18,7 @@ pub struct Organisation {
 
 pub async fn create(tx: &mut Tx, name: &str, kind: &str, unit_id: i64) -> Result<Organisation> {
     let at = now();
-    Ok(with_tx!(tx, c => sqlx::query_as(
+    let org: Organisation = with_tx!(tx, c => sqlx::query_as(
         "INSERT INTO organisations (name, kind, unit_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          RETURNING id, name, kind, unit_id, created_at, updated_at",
     )
@@ -27,7 +27,9 @@ pub async fn create(tx: &mut Tx, name: &str, kind: &str, unit_id: i64) -> Result
     .bind(unit_id)
     .bind(at)
     .fetch_one(&mut *c)
-    .await)?)
+    .await)?;
+    crate::search::index_organisation(tx, org.id).await?;
+    Ok(org)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Organisation>> {

@@ -97,7 +97,7 @@ pub struct NewPetition {
 
 pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
     let at = now();
-    with_tx!(tx, conn => sqlx::query_scalar(
+    let id: i64 = with_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO petitions (tracking_code, kind, topic, unit_id, channel, received_on, title, content, folded, state,
              organisation_id, accept_due, due_on, latitude, longitude, address_string, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
@@ -121,7 +121,9 @@ pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
     .bind(at)
     .fetch_one(&mut *conn)
     .await)
-    .map_err(|e| StoreError::from_write(e, "tracking_code_taken"))
+    .map_err(|e| StoreError::from_write(e, "tracking_code_taken"))?;
+    crate::search::index_petition(tx, id).await?;
+    Ok(id)
 }
 
 /// Writes back the workflow columns of `p` if nobody changed the petition since it was read;
@@ -161,7 +163,8 @@ pub async fn save(tx: &mut Tx, p: &Petition) -> Result<()> {
     .await
     .map(|r| r.rows_affected()))?;
     if n == 1 {
-        Ok(())
+        // State, body, answer and merges all change who finds the petition and how.
+        crate::search::index_petition(tx, p.id).await
     } else {
         Err(StoreError::Conflict("stale_version"))
     }

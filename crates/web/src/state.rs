@@ -28,6 +28,11 @@ impl AppState {
     /// Loads the unit tree from the (migrated) database.
     pub async fn new(db: Db, config: Config) -> Result<Self, danvan_storage::StoreError> {
         let tree = danvan_storage::units::load_tree(&db).await?;
+        // Databases created before the search index (or indexed by an older indexer) are
+        // indexed once here, before the first request.
+        if let Some(n) = danvan_storage::search::ensure(&db).await? {
+            tracing::info!(documents = n, "built the search index");
+        }
         let files = danvan_files::FileStore::new(config.data_dir.join("files")).map_err(|e| {
             danvan_storage::StoreError::Other(format!("cannot open the file store: {e}"))
         })?;

@@ -527,6 +527,7 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/notifications"),
         ("POST", "/api/v1/notifications/read"),
         ("POST", "/api/v1/open311-keys"),
+        ("GET", "/api/v1/search"),
     ]
 }
 

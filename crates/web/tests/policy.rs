@@ -245,6 +245,8 @@ async fn every_route_checks_role_and_scope() {
             ),
             ("GET", "/api/v1/petition-stats".into(), None, 200),
             ("GET", "/api/v1/petition-answers?q=duong".into(), None, 200),
+            ("GET", "/api/v1/search?q=nui+cam".into(), None, 200),
+            ("GET", "/api/v1/search?q=".into(), None, 422),
             ("GET", "/api/v1/routing-rules".into(), None, 401),
             (
                 "POST",
@@ -290,6 +292,14 @@ async fn every_route_checks_role_and_scope() {
                 422,
             ),
             ("GET", "/api/v1/organisations".into(), None, 200, 200, 200),
+            (
+                "GET",
+                "/api/v1/search?q=dan+van".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
             (
                 "GET",
                 format!("/api/v1/organisations/{inside}"),

@@ -119,6 +119,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await)?;
     write_indicators(tx, id, c).await?;
+    crate::search::index_initiative(tx, id).await?;
     Ok(id)
 }
 
@@ -151,7 +152,8 @@ pub async fn update(tx: &mut Tx, id: i64, version: i64, c: &Content) -> Result<(
     if n == 0 {
         return Err(StoreError::Conflict("stale_version"));
     }
-    write_indicators(tx, id, c).await
+    write_indicators(tx, id, c).await?;
+    crate::search::index_initiative(tx, id).await
 }
 
 /// One lifecycle move, as recorded in the model's events.
@@ -201,7 +203,8 @@ pub async fn set_state(tx: &mut Tx, id: i64, version: i64, m: Move<'_>) -> Resul
     .execute(&mut *conn)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(())
+    // The state decides whether the public finds the model.
+    crate::search::index_initiative(tx, id).await
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Initiative>> {

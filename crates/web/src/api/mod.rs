@@ -9,6 +9,7 @@ mod councils;
 pub mod movement;
 mod organisations;
 pub mod petitions;
+mod search;
 mod units;
 
 use axum::Router;
@@ -130,6 +131,7 @@ pub fn router() -> Router<AppState> {
             post(petitions::read_notifications),
         )
         .route("/api/v1/open311-keys", post(petitions::add_key))
+        .route("/api/v1/search", get(search::search))
 }
 
 struct BearerAuth;
@@ -165,6 +167,7 @@ impl Modify for BearerAuth {
         petitions::feedback, petitions::stats, petitions::answers, petitions::list_rules, petitions::set_rule,
         petitions::delete_rule, petitions::time_limits, petitions::set_time_limit, petitions::notifications,
         petitions::read_notifications, petitions::add_key, petitions::my_data,
+        search::search,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -12,6 +12,7 @@ mod organisations;
 mod petition_rules;
 mod petitions;
 mod public;
+mod search;
 mod session;
 
 use askama::Template;
@@ -125,6 +126,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/kien-nghi/{code}/tep/{file}", get(petitions::public_file))
         .route("/don-vi", get(public::units))
+        .route("/tim-kiem", get(search::show))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
         .route("/dang-nhap", get(session::login_form).post(session::login))
         .route("/dang-xuat", post(session::logout))

@@ -11,6 +11,7 @@ pub mod initiatives;
 pub mod organisations;
 pub mod petitions;
 pub mod results;
+pub mod search;
 
 use danvan_domain::FieldError;
 use danvan_domain::policy::Principal;
