@@ -396,5 +396,19 @@ async fn the_index_is_rebuilt_when_missing() {
         );
         let hits = find(&app, "nui cam", None).await;
         assert!(found(&hits, "Xã Núi Cấm"));
+        // How long a search takes on the demo (one syllable that matches hundreds of units,
+        // and a phrase), through HTTP.
+        let admin = app.token("demo.tinh").await;
+        for (q, token) in [
+            ("xa", None),
+            ("dan van kheo", None),
+            ("duong giao thong", Some(admin.as_str())),
+        ] {
+            let started = std::time::Instant::now();
+            let r = search(&app, &format!("q={}", enc(q)), token).await;
+            let took = started.elapsed();
+            eprintln!("search “{q}”: {} hits in {took:?}", r["total"]);
+            assert!(took < std::time::Duration::from_secs(2));
+        }
     });
 }
