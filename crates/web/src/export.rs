@@ -186,7 +186,11 @@ pub async fn petitions(
                 Cell::Bool(p.is_overdue(today)),
                 Cell::Integer(p.extensions),
                 Cell::from(p.answered_on),
-                opt_text(p.rating.as_deref()),
+                match p.rating.as_deref() {
+                    Some("satisfied") => Cell::text("Hài lòng"),
+                    Some("dissatisfied") => Cell::text("Không hài lòng"),
+                    other => opt_text(other),
+                },
                 Cell::Integer(p.escalation_level),
             ]
         })
