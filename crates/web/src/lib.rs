@@ -11,6 +11,7 @@ pub mod config;
 pub mod csrf;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod hashing;
 pub mod i18n;
 pub mod metrics;

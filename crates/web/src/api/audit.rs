@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::{ApiJson, ApiQuery, AppError, ErrorBody};
+use crate::export::FormatQuery;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -30,22 +31,29 @@ pub struct AuditPage {
     entries: Vec<AuditEntry>,
 }
 
-/// Browse the audit trail, newest first (province administrator).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Browse the audit trail, newest first (province administrator). With `format=xlsx|csv`:
+/// every matching entry (not one page) as a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery, FormatQuery),
+    responses((status = 200, body = AuditPage, description = "JSON, or the spreadsheet file with `format`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
-) -> Result<ApiJson<AuditPage>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     let p = caller.require()?;
     authorize(p, Action::ViewAudit, None, &state.tree())?;
     let filter = crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
+    if let Some(format) = format.parse()? {
+        let table = crate::export::audit(&state, &filter).await?;
+        return crate::export::download(&state, &table, format, "nhật-ký");
+    }
     let per_page = i64::from(q.per_page.unwrap_or(50).clamp(1, 500));
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 1_000_000));
     let (entries, total) =
         danvan_storage::audit::list(&state.db, &filter, per_page, (page - 1) * per_page).await?;
-    Ok(ApiJson(AuditPage { total, entries }))
+    Ok(ApiJson(AuditPage { total, entries }).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

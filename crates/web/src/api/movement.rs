@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, SignedIn};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::export::FormatQuery;
 use crate::service::campaigns::CampaignInput;
 use crate::service::initiatives::{self as svc, InitiativeInput, ReportInput};
 use crate::state::AppState;
@@ -273,14 +274,18 @@ pub fn filter_from(
     Ok(f)
 }
 
-/// Models: published ones for everybody, and unpublished ones in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/initiatives", tag = "movement", params(ListQuery),
-    responses((status = 200, body = InitiativePage), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Models: published ones for everybody, and unpublished ones in the caller's scope. With
+/// `format=xlsx|csv`: every matching model (not one page) as a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/initiatives", tag = "movement", params(ListQuery, FormatQuery),
+    responses((status = 200, body = InitiativePage, description = "JSON, or the spreadsheet file with `format`"), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_initiatives(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<ApiJson<InitiativePage>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let format = format.parse()?;
     let mut f = filter_from(
         &state,
         q.campaign_id,
@@ -291,6 +296,10 @@ pub async fn list_initiatives(
     )?;
     f.organisation_id = q.organisation_id;
     f.source_id = q.source_id;
+    if let Some(format) = format {
+        let table = crate::export::initiatives(&state, caller.principal.as_ref(), f).await?;
+        return crate::export::download(&state, &table, format, "mô-hình");
+    }
     let per_page = i64::from(q.per_page.unwrap_or(20).clamp(1, 200));
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 100_000));
     let (rows, total) = svc::list(
@@ -305,7 +314,7 @@ pub async fn list_initiatives(
     for i in rows {
         items.push(initiative_out(&state, i).await?);
     }
-    Ok(ApiJson(InitiativePage { total, items }))
+    Ok(ApiJson(InitiativePage { total, items }).into_response())
 }
 
 /// One model (published, or in the caller's scope).
@@ -543,17 +552,24 @@ pub struct ResultsQuery {
     year: Option<i64>,
 }
 
-/// Public models and their verified results, rolled up by field and by subunit.
-#[utoipa::path(get, path = "/api/v1/results", tag = "movement", params(ResultsQuery),
-    responses((status = 200, body = crate::service::results::Rollup), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Public models and their verified results, rolled up by field and by subunit. With
+/// `format=xlsx|csv`: the totals by field and indicator as a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/results", tag = "movement", params(ResultsQuery, FormatQuery),
+    responses((status = 200, body = crate::service::results::Rollup, description = "JSON, or the spreadsheet file with `format`"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn results(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ResultsQuery>,
-) -> Result<ApiJson<crate::service::results::Rollup>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let format = format.parse()?;
     let (unit, at) = results_scope(&state, q.unit.as_deref(), q.at.as_deref())?;
-    Ok(ApiJson(
-        crate::service::results::rollup(&state, &unit, at, q.year).await?,
-    ))
+    let rollup = crate::service::results::rollup(&state, &unit, at, q.year).await?;
+    if let Some(format) = format {
+        let table = crate::export::results(&rollup, at);
+        return crate::export::download(&state, &table, format, "kết-quả");
+    }
+    Ok(ApiJson(rollup).into_response())
 }
 
 /// The unit code and date of a results view: defaults to the province today.

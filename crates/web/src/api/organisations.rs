@@ -4,7 +4,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
-use crate::error::{ApiJson, ApiPath, AppError, ErrorBody};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::export::FormatQuery;
 use crate::service::{self, organisations::NewOrganisation};
 use crate::state::AppState;
 
@@ -29,16 +30,22 @@ fn out(state: &AppState, o: danvan_storage::organisations::Organisation) -> Orga
     }
 }
 
-/// Organisations in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
-    responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// Organisations in the caller's scope (`format=xlsx|csv`: as a spreadsheet).
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])), params(FormatQuery),
+    responses((status = 200, body = [OrganisationOut], description = "JSON, or the spreadsheet file with `format`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<ApiJson<Vec<OrganisationOut>>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     let p = caller.require()?;
+    if let Some(format) = format.parse()? {
+        let table = crate::export::organisations(&state, p).await?;
+        return crate::export::download(&state, &table, format, "tổ-chức");
+    }
     let orgs = service::organisations::list(&state, p).await?;
-    Ok(ApiJson(orgs.into_iter().map(|o| out(&state, o)).collect()))
+    Ok(ApiJson(orgs.into_iter().map(|o| out(&state, o)).collect::<Vec<_>>()).into_response())
 }
 
 /// Add an organisation to a unit in the caller's scope.

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::export::FormatQuery;
 use crate::service::petitions::{
     self as svc, ActionInput, Contact, FeedbackInput, ListQuery, PublicPetition, RuleInput,
     Similar, Source, StatsRow, SubmitInput, TimeLimitInput,
@@ -157,15 +158,22 @@ pub struct PetitionPage {
     pub items: Vec<PetitionOut>,
 }
 
-/// The caller's queue, the most urgent first (staff).
-#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = PetitionPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// The caller's queue, the most urgent first (staff). With `format=xlsx|csv`: the whole
+/// queue (every page) as a spreadsheet, without petitioners' data or petition texts.
+#[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", security(("bearer" = [])), params(ListQuery, FormatQuery),
+    responses((status = 200, body = PetitionPage, description = "JSON, or the spreadsheet file with `format`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<ApiJson<PetitionPage>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     let who = caller.require()?;
+    if let Some(format) = format.parse()? {
+        let table = crate::export::petitions(&state, who, &q).await?;
+        return crate::export::download(&state, &table, format, "kiến-nghị");
+    }
     let (rows, total) = svc::list(&state, who, &q).await?;
     let mut items = Vec::with_capacity(rows.len());
     for p in rows {
@@ -175,7 +183,8 @@ pub async fn list(
         total,
         page: q.page.unwrap_or(1).max(1),
         items,
-    }))
+    })
+    .into_response())
 }
 
 #[derive(Serialize, ToSchema)]

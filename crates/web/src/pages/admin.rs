@@ -278,6 +278,8 @@ struct AuditPage {
     prev_url: Option<String>,
     next_url: Option<String>,
     verification: Option<Verification>,
+    /// The filters, for the download links.
+    dl_query: String,
 }
 
 const AUDIT_PAGE: i64 = 50;
@@ -356,6 +358,13 @@ async fn audit_page(
         prev_url: (page > 1).then(|| url(page - 1)),
         next_url: (page * AUDIT_PAGE < total).then(|| url(page + 1)),
         verification,
+        dl_query: crate::export::filters_query(&[
+            ("actor", q.actor.as_str()),
+            ("action", q.action.as_str()),
+            ("entity_type", q.entity_type.as_str()),
+            ("from", q.from.as_str()),
+            ("to", q.to.as_str()),
+        ]),
         q,
     })
 }
@@ -364,7 +373,22 @@ pub async fn audit(
     State(state): State<AppState>,
     caller: Caller,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    Query(dl): Query<crate::export::FormatQuery>,
 ) -> Response {
+    // "Tải Excel / CSV": every entry under the same filters, not only the page shown.
+    if dl.format.is_some() {
+        let file = async {
+            let who = caller.require()?;
+            authorize(who, Action::ViewAudit, None, &state.tree())?;
+            let Query(q) = q?;
+            let format = dl.parse()?.ok_or(AppError::NotFound)?;
+            let filter = audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
+            let table = crate::export::audit(&state, &filter).await?;
+            crate::export::download(&state, &table, format, "nhật-ký")
+        }
+        .await;
+        return file.unwrap_or_else(|e| super::error_page(&state, &caller, "/quan-tri/nhat-ky", e));
+    }
     let result = match q {
         Ok(Query(q)) => audit_page(&state, &caller, q).await,
         Err(e) => Err(e.into()),

@@ -87,6 +87,8 @@ struct ShowcasePage {
     total: i64,
     prev_url: Option<String>,
     next_url: Option<String>,
+    /// The filters, for the download links.
+    dl_query: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -182,6 +184,11 @@ async fn showcase_page(
         total,
         prev_url: (page > 1).then(|| url(page - 1)),
         next_url: (page * PAGE < total).then(|| url(page + 1)),
+        dl_query: crate::export::filters_query(&[
+            ("field", q.field.as_str()),
+            ("unit", q.unit.as_str()),
+            ("year", q.year.as_str()),
+        ]),
         q_field: q.field,
         q_unit: q.unit,
         q_year: q.year,
@@ -192,7 +199,29 @@ pub async fn showcase(
     State(state): State<AppState>,
     caller: Caller,
     q: Result<Query<ShowcaseQuery>, axum::extract::rejection::QueryRejection>,
+    Query(dl): Query<crate::export::FormatQuery>,
 ) -> Response {
+    // "Tải Excel / CSV": every public model under the same filters (the showcase is public,
+    // so signed-in staff download the public list too).
+    if dl.format.is_some() {
+        let file = async {
+            let Query(q) = q?;
+            let format = dl.parse()?.ok_or(AppError::NotFound)?;
+            let year = q.year.trim().parse::<i64>().ok();
+            let filter = crate::api::movement::filter_from(
+                &state,
+                None,
+                year,
+                Some(&q.field),
+                Some(&q.unit),
+                None,
+            )?;
+            let table = crate::export::initiatives(&state, None, filter).await?;
+            crate::export::download(&state, &table, format, "mô-hình")
+        }
+        .await;
+        return file.unwrap_or_else(|e| super::error_page(&state, &caller, "/mo-hinh", e));
+    }
     let result = match q {
         Ok(Query(q)) => showcase_page(&state, &caller, q).await,
         Err(e) => Err(e.into()),

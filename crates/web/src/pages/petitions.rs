@@ -521,6 +521,8 @@ struct QueuePage {
     q: ListQuery,
     states: Options,
     can_record: bool,
+    /// The filters, for the download links.
+    dl_query: String,
     notifications: Vec<(String, String, String, bool)>,
 }
 
@@ -540,7 +542,19 @@ pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
+    Query(dl): Query<crate::export::FormatQuery>,
 ) -> Response {
+    // "Tải Excel / CSV": the whole queue under the same filters, as the API gives it.
+    if dl.format.is_some() {
+        let file = async {
+            let who = caller.require()?;
+            let format = dl.parse()?.ok_or(AppError::NotFound)?;
+            let table = crate::export::petitions(&state, who, &q).await?;
+            crate::export::download(&state, &table, format, "kiến-nghị")
+        }
+        .await;
+        return file.unwrap_or_else(|e| error_page(&state, &caller, "/xu-ly", e));
+    }
     let result = async {
         let who = caller.require()?;
         let (rows, total) = svc::list(&state, who, &q).await?;
@@ -586,7 +600,17 @@ pub async fn queue(
             )
         })
         .collect();
+    let flag = |b: bool| if b { "true" } else { "" };
+    let dl_query = crate::export::filters_query(&[
+        ("state", q.state.as_deref().unwrap_or("")),
+        ("kind", q.kind.as_deref().unwrap_or("")),
+        ("field", q.field.as_deref().unwrap_or("")),
+        ("open", flag(q.open)),
+        ("overdue", flag(q.overdue)),
+        ("mine", flag(q.mine)),
+    ]);
     render(QueuePage {
+        dl_query,
         f: Frame::new(&state, &caller, "/xu-ly", "nav.petitions"),
         rows,
         total,

@@ -1627,6 +1627,18 @@ pub async fn list(
     who: &Principal,
     q: &ListQuery,
 ) -> Result<(Vec<Petition>, i64), AppError> {
+    let page = q.page.unwrap_or(1).max(1);
+    list_window(state, who, q, PAGE_SIZE, (page - 1) * PAGE_SIZE).await
+}
+
+/// The same queue as [`list`], `limit` rows from `offset` (exports take every page at once).
+pub async fn list_window(
+    state: &AppState,
+    who: &Principal,
+    q: &ListQuery,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Petition>, i64), AppError> {
     authorize(who, Action::ViewPetition, None, &state.tree())?;
     let tree = state.tree();
     let overseers: Vec<i64> = who
@@ -1646,7 +1658,6 @@ pub async fn list(
         .filter(|g| g.role == Role::Handler)
         .filter_map(|g| g.organisation_id)
         .collect();
-    let page = q.page.unwrap_or(1).max(1);
     let filter = store::Filter {
         units: (!overseers.is_empty()).then_some(overseers),
         bodies: if bodies.is_empty() {
@@ -1660,8 +1671,8 @@ pub async fn list(
         open_only: q.open,
         overdue_on: q.overdue.then(|| state.clock.today()),
         handler_id: q.mine.then_some(who.account_id),
-        limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
+        limit,
+        offset,
         ..Default::default()
     };
     // An officer who is also a handler sees the union through the unit scope; a pure handler

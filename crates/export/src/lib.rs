@@ -1,0 +1,379 @@
+//! Spreadsheet exports: one typed [`Table`] written either as XLSX (typed cells, real dates,
+//! VND amounts as numbers with a format, a frozen and filterable header) or as CSV (UTF-8
+//! with a byte order mark, so that Excel opens Vietnamese text correctly).
+//!
+//! The table is built by the web layer from rows the caller may already see; this crate
+//! knows nothing of policy or personal data, it only writes what it is given safely: text
+//! that looks like a formula is never run as one.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+
+/// What a column holds; it chooses the column's width and number format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    Number,
+    Date,
+    /// An instant, shown in Vietnam time (UTC+7).
+    DateTime,
+    /// An amount in Vietnamese đồng.
+    Vnd,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The heading people read (Vietnamese).
+    pub title: String,
+    pub kind: Kind,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, kind: Kind) -> Column {
+        Column {
+            title: title.into(),
+            kind,
+        }
+    }
+}
+
+/// One value. A cell is written by its own type, whatever its column's kind says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Date(NaiveDate),
+    DateTime(DateTime<Utc>),
+    /// VND; whole amounts are exact as f64 far beyond any budget (2^53 đồng).
+    Vnd(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// An amount in đồng given as an integer.
+    pub fn vnd(amount: i64) -> Cell {
+        Cell::Vnd(amount as f64)
+    }
+}
+
+impl From<Option<String>> for Cell {
+    fn from(v: Option<String>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Text)
+    }
+}
+
+impl From<Option<i64>> for Cell {
+    fn from(v: Option<i64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Integer)
+    }
+}
+
+impl From<Option<f64>> for Cell {
+    fn from(v: Option<f64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Number)
+    }
+}
+
+impl From<Option<NaiveDate>> for Cell {
+    fn from(v: Option<NaiveDate>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Names the sheet (sanitised to Excel's rules).
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("too many rows for one sheet: {0}")]
+    TooManyRows(usize),
+}
+
+/// Excel's limit of rows on a sheet, header included.
+const MAX_SHEET_ROWS: usize = 1_048_576;
+/// Excel refuses longer strings in a cell.
+const MAX_CELL_CHARS: usize = 32_767;
+/// Vietnam keeps UTC+7 all year, without daylight saving.
+const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
+
+fn vietnam(at: &DateTime<Utc>) -> DateTime<FixedOffset> {
+    match FixedOffset::east_opt(VIETNAM_OFFSET_SECS) {
+        Some(tz) => at.with_timezone(&tz),
+        // Unreachable: the offset is a constant within range.
+        None => at.fixed_offset(),
+    }
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, not blank, no apostrophe at either end, not
+/// the reserved "History", at most 31 UTF-16 units.
+pub fn sheet_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('\'').trim();
+    let mut out = String::new();
+    let mut units = 0;
+    for c in cleaned.chars() {
+        units += c.len_utf16();
+        if units > 31 {
+            break;
+        }
+        out.push(c);
+    }
+    // Truncation may leave a trailing space or apostrophe.
+    let out = out.trim_end().trim_end_matches('\'').trim_end().to_string();
+    if out.is_empty() || out.eq_ignore_ascii_case("history") {
+        "Sheet1".to_string()
+    } else {
+        out
+    }
+}
+
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The width (in characters) a value takes on screen, for sizing columns.
+fn shown_len(cell: &Cell) -> usize {
+    match cell {
+        Cell::Empty => 0,
+        Cell::Text(s) => s.lines().map(|l| l.chars().count()).max().unwrap_or(0),
+        Cell::Integer(n) => n.to_string().len(),
+        Cell::Number(n) => format!("{n}").len(),
+        Cell::Date(_) => 10,
+        Cell::DateTime(_) => 16,
+        // Thousands separators and the currency sign.
+        Cell::Vnd(v) => {
+            let digits = format!("{:.0}", v.abs()).len();
+            digits + digits / 3 + 3
+        }
+        Cell::Bool(_) => 5,
+    }
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    // Excel's dates run from 1900 to 9999; the years here always fit in u16.
+    let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
+}
+
+/// Writes the table as an XLSX workbook of one sheet.
+pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
+    if table.rows.len() >= MAX_SHEET_ROWS {
+        return Err(ExportError::TooManyRows(table.rows.len()));
+    }
+    let mut workbook = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color("#DDEBF7");
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let datetime = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let vnd = Format::new().set_num_format("#,##0 \"₫\"");
+    let text = Format::new();
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name(&table.title))?;
+    let ncols = table.columns.len();
+    let mut widths: Vec<usize> = table
+        .columns
+        .iter()
+        .map(|c| c.title.chars().count().min(30))
+        .collect();
+    for (col, c) in table.columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, clip(&c.title), &header)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = (r + 1) as u32;
+        for (col, cell) in row.iter().take(ncols).enumerate() {
+            let c = col as u16;
+            widths[col] = widths[col].max(shown_len(cell));
+            match cell {
+                Cell::Empty => {}
+                // Written as a string cell: Excel never evaluates it, even if it starts
+                // with `=`, so no neutralising prefix is needed here.
+                Cell::Text(s) => {
+                    sheet.write_string_with_format(r, c, clip(s), &text)?;
+                }
+                Cell::Integer(n) => {
+                    sheet.write_number(r, c, *n as f64)?;
+                }
+                Cell::Number(n) if n.is_finite() => {
+                    sheet.write_number(r, c, *n)?;
+                }
+                Cell::Number(_) => {}
+                Cell::Date(d) => {
+                    sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
+                }
+                Cell::DateTime(at) => {
+                    let local = vietnam(at);
+                    let when = excel_date(local.date_naive())?.and_hms(
+                        local.hour() as u16,
+                        local.minute() as u8,
+                        local.second(),
+                    )?;
+                    sheet.write_datetime_with_format(r, c, when, &datetime)?;
+                }
+                Cell::Vnd(v) if v.is_finite() => {
+                    sheet.write_number_with_format(r, c, *v, &vnd)?;
+                }
+                Cell::Vnd(_) => {}
+                Cell::Bool(b) => {
+                    sheet.write_boolean(r, c, *b)?;
+                }
+            }
+        }
+    }
+    for (col, c) in table.columns.iter().enumerate() {
+        let floor = match c.kind {
+            Kind::Date => 11,
+            Kind::DateTime => 16,
+            Kind::Vnd => 14,
+            _ => 6,
+        };
+        // Long texts wrap in a column of at most 60 characters rather than spreading wide.
+        let w = widths[col].clamp(floor, 60) as f64 + 2.0;
+        sheet.set_column_width(col as u16, w)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    if ncols > 0 {
+        sheet.autofilter(0, 0, table.rows.len() as u32, (ncols - 1) as u16)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// Text that a spreadsheet would take for a formula gets an apostrophe in front (OWASP's
+/// advice against CSV injection); the apostrophe shows that the value was altered.
+fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+fn csv_field(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => neutralise(s).into_owned(),
+        Cell::Integer(n) => n.to_string(),
+        Cell::Number(n) | Cell::Vnd(n) if n.is_finite() => format!("{n}"),
+        Cell::Number(_) | Cell::Vnd(_) => String::new(),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::DateTime(at) => vietnam(at).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Cell::Bool(true) => "Có".to_string(),
+        Cell::Bool(false) => "Không".to_string(),
+    }
+}
+
+/// Writes the table as CSV: UTF-8 with a BOM, a header of the column titles, dates as
+/// YYYY-MM-DD, times in Vietnam time, numbers plain (no grouping), booleans Có/Không.
+pub fn to_csv(table: &Table) -> Vec<u8> {
+    let mut out = Vec::from(*b"\xEF\xBB\xBF");
+    let n = table.columns.len();
+    let header: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| neutralise(&c.title).into_owned())
+        .collect();
+    let mut lines = Vec::with_capacity(table.rows.len() + 1);
+    lines.push(header);
+    for row in &table.rows {
+        // Short rows are padded so every record has the header's length.
+        let mut fields: Vec<String> = row.iter().take(n).map(csv_field).collect();
+        fields.resize(n, String::new());
+        lines.push(fields);
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for fields in &lines {
+        // Writing into memory cannot fail and every record has the same length, so the
+        // writer reports no error; should it ever, the record is left out rather than
+        // failing the whole download.
+        let _ = w.write_record(fields);
+    }
+    match w.into_inner() {
+        Ok(bytes) => out.extend_from_slice(&bytes),
+        Err(e) => out.extend_from_slice(e.into_inner().get_ref()),
+    }
+    out
+}
+
+/// `Content-Disposition` for a download: an ASCII fallback name and the UTF-8 name
+/// (RFC 6266 / RFC 5987), e.g. `attachment; filename="kien-nghi.xlsx"; filename*=UTF-8''ki%E1…`.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                ascii_fold(c).unwrap_or('_')
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// The base Latin letter of a Vietnamese letter, for the ASCII file name.
+fn ascii_fold(c: char) -> Option<char> {
+    const GROUPS: [(&str, char); 12] = [
+        ("àáạảãâầấậẩẫăằắặẳẵ", 'a'),
+        ("ÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴ", 'A'),
+        ("èéẹẻẽêềếệểễ", 'e'),
+        ("ÈÉẸẺẼÊỀẾỆỂỄ", 'E'),
+        ("ìíịỉĩ", 'i'),
+        ("ÌÍỊỈĨ", 'I'),
+        ("òóọỏõôồốộổỗơờớợởỡ", 'o'),
+        ("ÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠ", 'O'),
+        ("ùúụủũưừứựửữ", 'u'),
+        ("ÙÚỤỦŨƯỪỨỰỬỮ", 'U'),
+        ("ỳýỵỷỹ", 'y'),
+        ("ỲÝỴỶỸ", 'Y'),
+    ];
+    match c {
+        'đ' => Some('d'),
+        'Đ' => Some('D'),
+        _ => GROUPS
+            .iter()
+            .find(|(set, _)| set.contains(c))
+            .map(|(_, base)| *base),
+    }
+}
+
+#[cfg(test)]
+mod tests;
