@@ -81,6 +81,36 @@ async fn a_citizen_submits_through_the_form_and_staff_work_the_case() {
         );
         assert_eq!(app.count("petitions").await, before);
 
+        // An attachment over 10 MiB: refused with a message, nothing written.
+        let big = reqwest::multipart::Form::new()
+            .text("kind", "feedback")
+            .text("field", "environment")
+            .text("unit_code", "30307")
+            .text("title", "Tệp quá lớn")
+            .text(
+                "content",
+                "Nội dung đủ dài để không bị từ chối vì quá ngắn.",
+            )
+            .text("name", "Nguyễn Thị Hoa")
+            .text("phone", "0912 000 111")
+            .text("consent", "yes")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(vec![0u8; 11 * 1024 * 1024])
+                    .file_name("video.png")
+                    .mime_str("image/png")
+                    .unwrap(),
+            );
+        let r = b
+            .post(app.url(&format!("/kien-nghi?_csrf={csrf}")))
+            .multipart(big)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Tệp quá lớn"));
+        assert_eq!(app.count("petitions").await, before);
+
         // Without the CSRF token: refused.
         let r = b
             .post(app.url("/kien-nghi"))
