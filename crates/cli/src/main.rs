@@ -429,7 +429,7 @@ async fn user_add(
 fn progress_bar(stage: &str, done: usize, total: usize) {
     let total = total.max(1);
     // Redrawing every row would flood a terminal for large files; every 1% is enough.
-    if done != total && done % (total / 100).max(1) != 0 {
+    if done != total && !done.is_multiple_of((total / 100).max(1)) {
         return;
     }
     let width = 30;
