@@ -78,6 +78,17 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import a spreadsheet (XLSX or UTF-8 CSV) of organisations or of the holiday
+    /// schedule, acting as the system; every row is checked first and nothing is written
+    /// if any is wrong.
+    Import {
+        /// organisations or holidays
+        kind: String,
+        /// The XLSX or CSV file (templates: GET /api/v1/imports/{kind}/template).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The working-day calendar that petition deadlines are counted in.
     Calendar {
         #[command(subcommand)]
@@ -413,6 +424,79 @@ async fn user_add(
     Ok(())
 }
 
+/// Draws a one-line progress bar on standard error (indicatif is not among the vendored
+/// crates, so the bar is drawn by hand).
+fn progress_bar(stage: &str, done: usize, total: usize) {
+    let total = total.max(1);
+    // Redrawing every row would flood a terminal for large files; every 1% is enough.
+    if done != total && !done.is_multiple_of((total / 100).max(1)) {
+        return;
+    }
+    let width = 30;
+    let filled = done * width / total;
+    let label = if stage == "write" {
+        "writing   "
+    } else {
+        "validating"
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "\r{label} [{}{}] {done}/{total}",
+        "#".repeat(filled),
+        "-".repeat(width - filled)
+    );
+    if done == total {
+        let _ = writeln!(err);
+    }
+    let _ = err.flush();
+}
+
+async fn import(kind: String, file: PathBuf, db: DbArgs) -> Result<bool> {
+    use danvan_web::service::imports::{self, ImportError, ImportKind, Importer};
+    let Some(k) = ImportKind::parse(&kind) else {
+        bail!("unknown import kind {kind}; use organisations or holidays");
+    };
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let database = open(&db).await?;
+    let state = AppState::new(
+        database.clone(),
+        Config {
+            data_dir: db.data_dir.clone(),
+            ..Config::default()
+        },
+    )
+    .await?;
+    let who = Importer::System(Actor::system("cli"));
+    let outcome = imports::import(&state, &who, k, &bytes, &progress_bar).await;
+    database.close().await;
+    match outcome {
+        Ok(n) => {
+            println!("imported {n} {} from {}", k.code(), file.display());
+            Ok(true)
+        }
+        Err(ImportError::Rejected(rows)) => {
+            println!(
+                "the file was refused, nothing was written ({} problem(s)):",
+                rows.len()
+            );
+            for r in rows {
+                let column = if r.column.is_empty() {
+                    String::new()
+                } else {
+                    format!(", column “{}”", r.column)
+                };
+                println!(
+                    "  row {}{column}: {} ({}) [{}]",
+                    r.row, r.message, r.message_vi, r.code
+                );
+            }
+            Ok(false)
+        }
+        Err(ImportError::App(e)) => Err(anyhow::anyhow!("{}", e.message(false))),
+    }
+}
+
 async fn audit_verify(db: DbArgs) -> Result<bool> {
     let database = open(&db).await?;
     let v = danvan_storage::audit::verify(&database).await?;
@@ -506,6 +590,7 @@ fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify { db },
             } => audit_verify(db).await,
+            Command::Import { kind, file, db } => import(kind, file, db).await,
             Command::Calendar { command } => calendar(command),
         }
     });

@@ -332,3 +332,56 @@ async fn open311_key_add_prints_one_key_that_the_database_knows() {
     );
     assert!(!empty.status.success(), "a key needs a name");
 }
+
+#[tokio::test]
+async fn import_organisations_from_csv() {
+    for t in targets().await {
+        let db = t.args();
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("sai.csv");
+        std::fs::write(
+            &bad,
+            "\u{feff}Tên tổ chức,Loại,Đơn vị\nTổ tự quản ấp 1,collective,30538\nTổ tự quản ấp 2,collective,Xã Không Có\n",
+        )
+        .unwrap();
+        let o = danvan(
+            &["import", "organisations", bad.to_str().unwrap()],
+            &db,
+            None,
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains("row 3"), "{}", text(&o));
+        assert!(text(&o).contains("nothing was written"), "{}", text(&o));
+
+        let good = dir.path().join("to-chuc.csv");
+        std::fs::write(
+            &good,
+            "Tên tổ chức,Loại,Đơn vị\nTổ tự quản ấp 1,collective,30538\nHội Khuyến học,Đoàn thể,Phuong Long Xuyen\n",
+        )
+        .unwrap();
+        let o = danvan(
+            &["import", "organisations", good.to_str().unwrap()],
+            &db,
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains("imported 2 organisations"),
+            "{}",
+            text(&o)
+        );
+        assert!(
+            text(&o).contains("2/2"),
+            "the progress bar is drawn: {}",
+            text(&o)
+        );
+        // One audit entry per organisation, by the system actor "cli".
+        let o = danvan(&["audit", "verify"], &db, None);
+        assert!(
+            text(&o).contains("audit trail intact: 2 entries"),
+            "{}",
+            text(&o)
+        );
+        drop_target(t).await;
+    }
+}

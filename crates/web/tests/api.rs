@@ -528,6 +528,8 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/notifications/read"),
         ("POST", "/api/v1/open311-keys"),
         ("GET", "/api/v1/search"),
+        ("GET", "/api/v1/imports/{kind}/template"),
+        ("POST", "/api/v1/imports/{kind}"),
     ]
 }
 

@@ -246,6 +246,14 @@ async fn every_route_checks_role_and_scope() {
             ("GET", "/api/v1/petition-stats".into(), None, 200),
             ("GET", "/api/v1/petition-answers?q=duong".into(), None, 200),
             ("GET", "/api/v1/search?q=nui+cam".into(), None, 200),
+            (
+                "GET",
+                "/api/v1/imports/organisations/template".into(),
+                None,
+                200,
+            ),
+            ("POST", "/api/v1/imports/organisations".into(), None, 401),
+            ("POST", "/api/v1/imports/holidays".into(), None, 401),
             ("GET", "/api/v1/search?q=".into(), None, 422),
             ("GET", "/api/v1/routing-rules".into(), None, 401),
             (
@@ -508,6 +516,24 @@ async fn every_route_checks_role_and_scope() {
                 403,
                 403,
                 403,
+            ),
+            (
+                "GET",
+                "/api/v1/imports/holidays/template?format=csv".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
+            // Without a multipart body the upload is a bad request for everyone signed in;
+            // the per-row policy is tested in imports.rs.
+            (
+                "POST",
+                "/api/v1/imports/organisations".into(),
+                None,
+                400,
+                400,
+                400,
             ),
             ("GET", "/api/v1/notifications".into(), None, 200, 200, 200),
             (

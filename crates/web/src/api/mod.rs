@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod councils;
+mod imports;
 pub mod movement;
 mod organisations;
 pub mod petitions;
@@ -132,6 +133,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/open311-keys", post(petitions::add_key))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/imports/{kind}/template", get(imports::template))
+        .route(
+            "/api/v1/imports/{kind}",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
 }
 
 struct BearerAuth;
@@ -168,6 +174,7 @@ impl Modify for BearerAuth {
         petitions::delete_rule, petitions::time_limits, petitions::set_time_limit, petitions::notifications,
         petitions::read_notifications, petitions::add_key, petitions::my_data,
         search::search,
+        imports::template, imports::import,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -29,46 +29,76 @@ pub struct DayInput {
     pub reason: String,
 }
 
+/// A calendar day that passed validation, not yet written.
+#[derive(Debug, Clone)]
+pub struct CheckedDay {
+    pub day: chrono::NaiveDate,
+    /// `day_off` or `workday`
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+/// The field rules of one calendar day, shared by the API, the pages and the import.
+pub fn check_day(input: &DayInput) -> Result<CheckedDay, Invalid> {
+    let mut errors = Invalid::default();
+    let day = validate::date("date", &input.date)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let kind = match input.kind.trim() {
+        "day_off" => Some("day_off"),
+        "workday" => Some("workday"),
+        _ => {
+            errors.push(FieldError::new(
+                "kind",
+                "unknown_kind",
+                "Loại ngày phải là ngày nghỉ hoặc ngày làm bù.",
+                "The kind is day_off or workday.",
+            ));
+            None
+        }
+    };
+    let reason = validate::text("reason", &input.reason, 200, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    match (day, kind, reason) {
+        (Some(day), Some(kind), Some(reason)) => Ok(CheckedDay { day, kind, reason }),
+        _ => Err(errors),
+    }
+}
+
+/// Writes a checked day and its audit entry inside the caller's transaction.
+pub async fn write_day(
+    tx: &mut danvan_storage::Tx,
+    actor: &danvan_storage::audit::Actor,
+    account_id: Option<i64>,
+    d: &CheckedDay,
+) -> Result<(), AppError> {
+    let before = calendar::set(tx, d.day, d.kind, &d.reason, account_id).await?;
+    audit::append(
+        tx,
+        actor,
+        Change {
+            action: "calendar.set",
+            entity_type: "calendar_day",
+            entity_id: d.day.to_string(),
+            before: before.map(|b| json!({"kind": b.kind, "reason": b.reason})),
+            after: Some(json!({"kind": d.kind, "reason": d.reason})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_day(
     state: &AppState,
     by: &Principal,
     input: &DayInput,
 ) -> Result<CalendarDay, AppError> {
     authorize(by, Action::ManageCalendar, None, &state.tree())?;
-    let mut errors = Invalid::default();
-    let day = validate::date("date", &input.date)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let kind = input.kind.trim();
-    if !matches!(kind, "day_off" | "workday") {
-        errors.push(FieldError::new(
-            "kind",
-            "unknown_kind",
-            "Loại ngày phải là ngày nghỉ hoặc ngày làm bù.",
-            "The kind is day_off or workday.",
-        ));
-    }
-    let reason = validate::text("reason", &input.reason, 200, false)
-        .map_err(|e| errors.push(e))
-        .ok();
-    errors.clone().into_result()?;
-    let (Some(day), Some(reason)) = (day, reason) else {
-        return Err(AppError::Invalid(errors));
-    };
+    let checked = check_day(input)?;
+    let day = checked.day;
     let mut tx = state.db.begin().await?;
-    let before = calendar::set(&mut tx, day, kind, &reason, Some(by.account_id)).await?;
-    audit::append(
-        &mut tx,
-        &super::actor(by),
-        Change {
-            action: "calendar.set",
-            entity_type: "calendar_day",
-            entity_id: day.to_string(),
-            before: before.map(|b| json!({"kind": b.kind, "reason": b.reason})),
-            after: Some(json!({"kind": kind, "reason": reason})),
-        },
-    )
-    .await?;
+    write_day(&mut tx, &super::actor(by), Some(by.account_id), &checked).await?;
     tx.commit().await?;
     calendar::all(&state.db)
         .await?

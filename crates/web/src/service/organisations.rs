@@ -20,11 +20,17 @@ pub struct NewOrganisation {
     pub unit_code: String,
 }
 
-pub async fn create(
-    state: &AppState,
-    by: &Principal,
-    input: &NewOrganisation,
-) -> Result<Organisation, AppError> {
+/// A new organisation that passed validation, not yet authorised or written.
+#[derive(Debug, Clone)]
+pub struct CheckedOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub unit: danvan_domain::unit::Unit,
+}
+
+/// The field rules of a new organisation, shared by the form, the API and the import so
+/// that a file is held to exactly the same rules as one record.
+pub fn check(state: &AppState, input: &NewOrganisation) -> Result<CheckedOrganisation, Invalid> {
     let mut errors = Invalid::default();
     let name = validate::text("name", &input.name, 300, false)
         .map_err(|e| errors.push(e))
@@ -41,20 +47,22 @@ pub async fn create(
     let unit = super::resolve_unit(state, "unit_code", &input.unit_code)
         .map_err(|e| errors.push(e))
         .ok();
-    let (Some(name), Some(kind), Some(unit)) = (name, kind, unit) else {
-        return Err(AppError::Invalid(errors));
-    };
-    authorize(
-        by,
-        Action::ManageOrganisations,
-        Some(unit.id),
-        &state.tree(),
-    )?;
-    let mut tx = state.db.begin().await?;
-    let org = organisations::create(&mut tx, &name, kind.code(), unit.id).await?;
+    match (name, kind, unit) {
+        (Some(name), Some(kind), Some(unit)) => Ok(CheckedOrganisation { name, kind, unit }),
+        _ => Err(errors),
+    }
+}
+
+/// Writes a checked organisation and its audit entry inside the caller's transaction.
+pub async fn insert(
+    tx: &mut danvan_storage::Tx,
+    actor: &danvan_storage::audit::Actor,
+    o: &CheckedOrganisation,
+) -> Result<Organisation, AppError> {
+    let org = organisations::create(tx, &o.name, o.kind.code(), o.unit.id).await?;
     audit::append(
-        &mut tx,
-        &super::actor(by),
+        tx,
+        actor,
         Change {
             action: "organisation.create",
             entity_type: "organisation",
@@ -64,6 +72,23 @@ pub async fn create(
         },
     )
     .await?;
+    Ok(org)
+}
+
+pub async fn create(
+    state: &AppState,
+    by: &Principal,
+    input: &NewOrganisation,
+) -> Result<Organisation, AppError> {
+    let checked = check(state, input)?;
+    authorize(
+        by,
+        Action::ManageOrganisations,
+        Some(checked.unit.id),
+        &state.tree(),
+    )?;
+    let mut tx = state.db.begin().await?;
+    let org = insert(&mut tx, &super::actor(by), &checked).await?;
     tx.commit().await?;
     Ok(org)
 }
