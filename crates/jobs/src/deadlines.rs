@@ -46,15 +46,7 @@ pub async fn sweep(db: &Db, clock: &Clock, mail: bool) -> Result<Swept> {
         };
         let overdue = deadline < today;
         let kind = if overdue { "escalation" } else { "reminder" };
-        let mut recipients: Vec<i64> = match (p.handler_id, p.organisation_id) {
-            (Some(h), _) => vec![h],
-            (None, Some(org)) => store::handlers_of(db, org)
-                .await?
-                .into_iter()
-                .map(|(a, _)| a)
-                .collect(),
-            (None, None) => Vec::new(),
-        };
+        let mut recipients = store::responsible(db, &p).await?;
         // The handler's superiors: the unit's officers; when overdue, the level above too.
         let mut units = vec![p.unit_id];
         if overdue {

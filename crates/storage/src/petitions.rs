@@ -947,6 +947,20 @@ pub async fn handlers_of(db: &Db, organisation_id: i64) -> Result<Vec<(i64, Stri
     .await)?)
 }
 
+/// Who must act on a petition now: its assigned handler, else every handler of its body
+/// (nobody while it has no body).
+pub async fn responsible(db: &Db, p: &Petition) -> Result<Vec<i64>> {
+    Ok(match (p.handler_id, p.organisation_id) {
+        (Some(h), _) => vec![h],
+        (None, Some(org)) => handlers_of(db, org)
+            .await?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect(),
+        (None, None) => Vec::new(),
+    })
+}
+
 /// E-mail addresses of accounts that have one: (account id, address).
 pub async fn account_emails(db: &Db, accounts: &[i64]) -> Result<Vec<(i64, String)>> {
     let sql = format!(

@@ -150,14 +150,14 @@ pub async fn petitions(
     }
     let tree = state.tree();
     let today = state.clock.today();
-    let mut bodies: HashMap<i64, String> = HashMap::new();
-    for id in rows.iter().filter_map(|p| p.organisation_id) {
-        if let std::collections::hash_map::Entry::Vacant(e) = bodies.entry(id)
-            && let Some(o) = danvan_storage::organisations::by_id(&state.db, id).await?
-        {
-            e.insert(o.name);
-        }
-    }
+    let bodies = crate::service::petitions::body_names(
+        &state.db,
+        &rows
+            .iter()
+            .filter_map(|p| p.organisation_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     let label = |code: &str, f: fn(&str) -> Option<&'static str>| -> Cell {
         Cell::text(f(code).unwrap_or(code))
     };

@@ -107,15 +107,20 @@ pub struct PetitionOut {
 }
 
 pub async fn petition_out(state: &AppState, p: Petition) -> Result<PetitionOut, AppError> {
+    let names = svc::body_names(&state.db, p.organisation_id.as_slice()).await?;
+    Ok(petition_out_named(state, p, &names))
+}
+
+/// The JSON of a petition, with its body's name taken from `names` (see `svc::body_names`).
+fn petition_out_named(
+    state: &AppState,
+    p: Petition,
+    names: &std::collections::HashMap<i64, String>,
+) -> PetitionOut {
     let tree = state.tree();
     let unit = tree.get(p.unit_id);
-    let body_name = match p.organisation_id {
-        Some(o) => danvan_storage::organisations::by_id(&state.db, o)
-            .await?
-            .map(|o| o.name),
-        None => None,
-    };
-    Ok(PetitionOut {
+    let body_name = p.organisation_id.and_then(|o| names.get(&o).cloned());
+    PetitionOut {
         overdue: p.is_overdue(state.clock.today()),
         id: p.id,
         tracking_code: p.tracking_code,
@@ -148,7 +153,7 @@ pub async fn petition_out(state: &AppState, p: Petition) -> Result<PetitionOut, 
         longitude: p.longitude,
         address_string: p.address_string,
         version: p.version,
-    })
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -175,10 +180,19 @@ pub async fn list(
         return crate::export::download(&state, &table, format, "kiến-nghị");
     }
     let (rows, total) = svc::list(&state, who, &q).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for p in rows {
-        items.push(petition_out(&state, p).await?);
-    }
+    // One lookup per body on the page, not one per petition.
+    let names = svc::body_names(
+        &state.db,
+        &rows
+            .iter()
+            .filter_map(|p| p.organisation_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|p| petition_out_named(&state, p, &names))
+        .collect();
     Ok(ApiJson(PetitionPage {
         total,
         page: q.page.unwrap_or(1).max(1),

@@ -174,10 +174,7 @@ fn due_dates(
 /// commune to the province. `None`: nobody yet, the unit's officers route it by hand.
 pub async fn route(state: &AppState, unit_id: i64, topic: Topic) -> Result<Option<i64>, AppError> {
     let rules = store::routing_rules(&state.db).await?;
-    let tree = state.tree();
-    let mut chain = vec![unit_id];
-    chain.extend(tree.ancestors(unit_id).iter().map(|u| u.id));
-    for u in chain {
+    for u in unit_and_ancestors(state, unit_id) {
         for t in [topic.code(), "*"] {
             if let Some(r) = rules.iter().find(|r| r.unit_id == u && r.topic == t) {
                 return Ok(Some(r.organisation_id));
@@ -564,6 +561,30 @@ pub async fn submit(
     Ok(Submitted { petition, similar })
 }
 
+/// Writes a changed petition; someone else's change since it was read is `petition_changed`.
+async fn save(tx: &mut Tx, p: &Petition) -> Result<(), AppError> {
+    store::save(tx, p).await.map_err(|e| match e {
+        danvan_storage::StoreError::Conflict(_) => AppError::Conflict("petition_changed"),
+        other => other.into(),
+    })
+}
+
+/// Names of the bodies with these ids (each looked up once), for lists and exports.
+pub async fn body_names(
+    db: &Db,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let mut names = std::collections::HashMap::new();
+    for &id in ids {
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
+            && let Some(o) = organisations::by_id(db, id).await?
+        {
+            e.insert(o.name);
+        }
+    }
+    Ok(names)
+}
+
 fn unit_and_ancestors(state: &AppState, unit_id: i64) -> Vec<i64> {
     let tree = state.tree();
     let mut v = vec![unit_id];
@@ -912,10 +933,7 @@ pub async fn act(
         internal = true;
     }
     let mut tx = state.db.begin().await?;
-    store::save(&mut tx, &p).await.map_err(|e| match e {
-        danvan_storage::StoreError::Conflict(_) => AppError::Conflict("petition_changed"),
-        other => other.into(),
-    })?;
+    save(&mut tx, &p).await?;
     store::add_event(
         &mut tx,
         NewEvent {
@@ -1288,10 +1306,7 @@ pub async fn citizen_feedback(
         }
     };
     let mut tx = state.db.begin().await?;
-    store::save(&mut tx, &p).await.map_err(|e| match e {
-        danvan_storage::StoreError::Conflict(_) => AppError::Conflict("petition_changed"),
-        other => other.into(),
-    })?;
+    save(&mut tx, &p).await?;
     store::add_event(
         &mut tx,
         NewEvent {
@@ -1307,15 +1322,7 @@ pub async fn citizen_feedback(
         now,
     )
     .await?;
-    let recipients = match (p.handler_id, p.organisation_id) {
-        (Some(h), _) => vec![h],
-        (None, Some(org)) => store::handlers_of(&state.db, org)
-            .await?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect(),
-        _ => vec![],
-    };
+    let recipients = store::responsible(&state.db, &p).await?;
     let (vi, en) = if action == "reopen" {
         (
             format!("Người dân đề nghị xem xét lại đơn {}", p.tracking_code),
@@ -1725,13 +1732,19 @@ pub async fn stats(state: &AppState) -> Result<(Vec<StatsRow>, Vec<StatsRow>), A
         on_time_rate: percent(s.on_time, s.answered),
         satisfaction_rate: percent(s.satisfied, s.rated),
     };
+    let body_stats = store::stats_by_body(&state.db, today).await?;
+    let names = body_names(
+        &state.db,
+        &body_stats
+            .iter()
+            .filter_map(|s| s.organisation_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     let mut by_body = Vec::new();
-    for s in store::stats_by_body(&state.db, today).await? {
+    for s in body_stats {
         let name = match s.organisation_id {
-            Some(o) => organisations::by_id(&state.db, o)
-                .await?
-                .map(|o| o.name)
-                .unwrap_or_default(),
+            Some(o) => names.get(&o).cloned().unwrap_or_default(),
             None => "Chưa có cơ quan giải quyết".into(),
         };
         by_body.push(row(
