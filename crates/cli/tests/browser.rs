@@ -605,6 +605,92 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await
         .expect("resize the window back to 1280x900");
 
+    step("9. dashboards: the officer's statistics with charts, then the public figures on a phone");
+    let officer = app.account("unit_officer");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit_officer").await;
+    b.click(r#"nav a[href="/bang-dieu-khien/thong-ke"]"#).await;
+    b.wait_for_path("/bang-dieu-khien/thong-ke").await;
+    b.wait_for("#chart-states-title").await;
+    // The charts are drawn: each SVG has a real size on the page and bars in it.
+    let drawn = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('svg.chart-svg')].map(s => { \
+               const r = s.getBoundingClientRect(); \
+               return [s.getAttribute('aria-labelledby'), Math.round(r.width), Math.round(r.height), s.querySelectorAll('rect').length]; });",
+            vec![],
+        )
+        .await
+        .expect("measure the charts");
+    let charts = drawn.as_array().cloned().unwrap_or_default();
+    assert!(
+        charts.len() >= 4,
+        "the officer's page draws its charts: {drawn}"
+    );
+    for c in &charts {
+        let size = |i: usize| c.get(i).and_then(Value::as_u64).unwrap_or(0);
+        assert!(
+            size(1) > 200 && size(2) > 100 && size(3) > 2,
+            "chart drawn with bars: {c}"
+        );
+    }
+    let artifacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
+    std::fs::create_dir_all(&artifacts).expect("create the artifacts directory");
+    // A tall window, so that the screenshot holds the whole page with every chart.
+    b.client
+        .set_window_size(1280, 3200)
+        .await
+        .expect("resize the window for the screenshot");
+    let shot = artifacts.join("statistics-officer.png");
+    std::fs::write(
+        &shot,
+        b.client.screenshot().await.expect("take a screenshot"),
+    )
+    .expect("keep the screenshot");
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back to 1280x900");
+    eprintln!("   screenshot kept: {}", shot.display());
+    a11y_failures.extend(b.axe_check(axe_source, "the officer's statistics").await);
+    b.sign_out().await;
+
+    b.client
+        .set_window_size(360, 740)
+        .await
+        .expect("resize the window to 360x740");
+    b.goto("/thong-ke").await;
+    b.wait_for("#chart-fields-title").await;
+    let (scroll, inner) = b.widths().await;
+    assert!(
+        scroll <= inner,
+        "the public statistics fit a phone ({scroll} > {inner})"
+    );
+    b.client
+        .execute(
+            "document.getElementById('fields-h').scrollIntoView({behavior: 'instant'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the charts");
+    let shot = artifacts.join("statistics-public-phone.png");
+    std::fs::write(
+        &shot,
+        b.client.screenshot().await.expect("take a screenshot"),
+    )
+    .expect("keep the screenshot");
+    eprintln!("   screenshot kept: {}", shot.display());
+    a11y_failures.extend(
+        b.axe_check(axe_source, "the public statistics (phone)")
+            .await,
+    );
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back to 1280x900");
+
     assert!(
         a11y_failures.is_empty(),
         "serious or critical accessibility violations:\n{}",

@@ -69,6 +69,9 @@ pub enum Action {
     RevealPetitioner,
     /// Edit routing rules and time limits, issue Open311 keys.
     ManagePetitionRules,
+    /// See the statistics of a unit's subtree with models in every state (target: the unit);
+    /// the public figures need no permission.
+    ViewStatistics,
 }
 
 impl Action {
@@ -105,6 +108,7 @@ impl Action {
                 &[ProvinceAdmin, UnitOfficer, Handler]
             }
             Action::ManagePetitionRules => &[ProvinceAdmin],
+            Action::ViewStatistics => &[ProvinceAdmin, UnitOfficer, Supervisor],
             Action::ViewInitiative => &[
                 ProvinceAdmin,
                 UnitOfficer,

@@ -16,6 +16,7 @@ pub mod petitions;
 pub mod rate_limit;
 pub mod search;
 pub mod settings;
+pub mod statistics;
 pub mod units;
 
 pub use db::{Backend, Db, Tx};

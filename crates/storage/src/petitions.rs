@@ -64,7 +64,7 @@ impl Petition {
 }
 
 /// [`Petition::is_overdue`] in SQL, with the day as placeholder `$n`.
-fn overdue_sql(n: u8) -> String {
+pub(crate) fn overdue_sql(n: u8) -> String {
     format!(
         "(state IN ('received', 'accepted', 'assigned') AND (due_on < ${n} OR (state = 'received' AND accept_due < ${n})))"
     )

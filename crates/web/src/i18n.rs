@@ -545,6 +545,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("results.by_unit", "Theo đơn vị trực thuộc", "By subunit"),
     ("nav.results", "Kết quả", "Results"),
+    ("nav.statistics", "Số liệu", "Statistics"),
+    ("nav.my_statistics", "Số liệu đơn vị", "My unit's figures"),
+    ("stats.title", "Số liệu phong trào", "Movement statistics"),
+    ("stats.staff_title", "Số liệu đơn vị", "Unit statistics"),
     ("nav.calendar", "Lịch làm việc", "Working calendar"),
     ("calendar.title", "Lịch làm việc năm", "Working calendar"),
     (

@@ -246,6 +246,8 @@ async fn every_route_checks_role_and_scope() {
             ("GET", "/api/v1/petition-stats".into(), None, 200),
             ("GET", "/api/v1/petition-answers?q=duong".into(), None, 200),
             ("GET", "/api/v1/search?q=nui+cam".into(), None, 200),
+            ("GET", "/api/v1/dashboard".into(), None, 200),
+            ("GET", "/api/v1/dashboard?unit=30538".into(), None, 200),
             (
                 "GET",
                 "/api/v1/imports/organisations/template".into(),
@@ -300,6 +302,24 @@ async fn every_route_checks_role_and_scope() {
                 422,
             ),
             ("GET", "/api/v1/organisations".into(), None, 200, 200, 200),
+            // Internal statistics: own subtree only; none for reporters.
+            ("GET", "/api/v1/dashboard".into(), None, 200, 200, 403),
+            (
+                "GET",
+                "/api/v1/dashboard?unit=30538".into(),
+                None,
+                403,
+                200,
+                403,
+            ),
+            (
+                "GET",
+                "/api/v1/dashboard?unit=30538&view=public".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
             (
                 "GET",
                 "/api/v1/search?q=dan+van".into(),

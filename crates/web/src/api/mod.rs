@@ -11,6 +11,7 @@ pub mod movement;
 mod organisations;
 pub mod petitions;
 mod search;
+mod statistics;
 mod units;
 
 use axum::Router;
@@ -133,6 +134,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/open311-keys", post(petitions::add_key))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/dashboard", get(statistics::dashboard))
         .route("/api/v1/imports/{kind}/template", get(imports::template))
         .route(
             "/api/v1/imports/{kind}",
@@ -174,6 +176,7 @@ impl Modify for BearerAuth {
         petitions::delete_rule, petitions::time_limits, petitions::set_time_limit, petitions::notifications,
         petitions::read_notifications, petitions::add_key, petitions::my_data,
         search::search,
+        statistics::dashboard,
         imports::template, imports::import,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),

@@ -14,6 +14,8 @@ mod petitions;
 mod public;
 mod search;
 mod session;
+mod statistics;
+pub use statistics::request as statistics_request;
 
 use askama::Template;
 use axum::Router;
@@ -39,6 +41,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mo-hinh/{id}", get(movement::detail))
         .route("/ket-qua", get(movement::results))
+        .route("/thong-ke", get(statistics::public))
+        .route("/bang-dieu-khien/thong-ke", get(statistics::staff))
         .route("/quan-tri/lich", get(calendar::show).post(calendar::add))
         .route("/quan-tri/lich/xoa", post(calendar::remove))
         .route(
@@ -179,7 +183,7 @@ impl Frame {
         let mut items: Vec<(&'static str, &'static str)> = vec![
             ("/", "nav.home"),
             ("/mo-hinh", "nav.showcase"),
-            ("/ket-qua", "nav.results"),
+            ("/thong-ke", "nav.statistics"),
             ("/dien-hinh", "nav.honour"),
             ("/kien-nghi", "nav.petitions"),
             ("/don-vi", "nav.units"),
@@ -187,6 +191,9 @@ impl Frame {
         if let Some(p) = &caller.principal {
             let tree = state.tree();
             items.push(("/bang-dieu-khien", "nav.dashboard"));
+            if authorize(p, Action::ViewStatistics, None, &tree).is_ok() {
+                items.push(("/bang-dieu-khien/thong-ke", "nav.my_statistics"));
+            }
             if authorize(p, Action::ViewOrganisations, None, &tree).is_ok() {
                 items.push(("/to-chuc", "nav.organisations"));
             }
@@ -217,12 +224,20 @@ impl Frame {
                 items.push(("/quan-tri/nhat-ky", "nav.audit"));
             }
         }
+        // The current item is the longest matching prefix, so that a sub-page
+        // (`/bang-dieu-khien/thong-ke`) does not also mark its parent.
+        let matches = |href: &str| href == path || (href != "/" && path.starts_with(href));
+        let current = items
+            .iter()
+            .map(|(href, _)| *href)
+            .filter(|h| matches(h))
+            .max_by_key(|h| h.len());
         let nav = items
             .into_iter()
             .map(|(href, key)| NavItem {
                 href,
                 key,
-                current: href == path || (href != "/" && path.starts_with(href)),
+                current: Some(href) == current,
             })
             .collect();
         Self {

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod campaigns;
 pub mod commendations;
 pub mod councils;
+pub mod dashboard;
 pub mod imports;
 pub mod initiatives;
 pub mod organisations;
