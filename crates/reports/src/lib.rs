@@ -44,8 +44,8 @@ mod world;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::{Value, json};
 
-pub use world::font_families;
 use world::DocWorld;
+pub use world::font_families;
 
 /// Why a document could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -343,16 +343,6 @@ fn signer_json(signer: &Signer) -> Value {
     json!({ "authority": signer.authority, "title": signer.title, "name": signer.name })
 }
 
-fn render(
-    name: &str,
-    template: &str,
-    data: &Value,
-    extra: Vec<(String, Vec<u8>)>,
-    today: NaiveDate,
-) -> Result<Vec<u8>, ReportError> {
-    DocWorld::new(name, template, data, extra, today)?.render()
-}
-
 const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");
 const DECISION_TEMPLATE: &str = include_str!("../templates/decision.typ");
 const CERTIFICATE_TEMPLATE: &str = include_str!("../templates/certificate.typ");
@@ -436,13 +426,21 @@ fn report_data(r: &CampaignReport) -> (Value, Vec<(String, Vec<u8>)>) {
 /// The campaign's mid-year or year-end report of the provincial Ban Dân vận
 /// (Hướng dẫn 36-HD/VPTW layout), as PDF bytes.
 pub fn campaign_report(r: &CampaignReport) -> Result<Vec<u8>, ReportError> {
+    report_world(r)?.render()
+}
+
+fn report_world(r: &CampaignReport) -> Result<DocWorld, ReportError> {
     let (data, files) = report_data(r);
-    render("report.typ", REPORT_TEMPLATE, &data, files, r.date)
+    DocWorld::new("report.typ", REPORT_TEMPLATE, &data, files, r.date)
 }
 
 /// A People's Committee commendation decision (Nghị định 30/2020/NĐ-CP
 /// layout), as PDF bytes.
 pub fn commendation_decision(d: &Decision) -> Result<Vec<u8>, ReportError> {
+    decision_world(d)?.render()
+}
+
+fn decision_world(d: &Decision) -> Result<DocWorld, ReportError> {
     let awardees: Vec<Value> = d
         .awardees
         .iter()
@@ -461,11 +459,15 @@ pub fn commendation_decision(d: &Decision) -> Result<Vec<u8>, ReportError> {
         "recipients": d.recipients,
         "signer": signer_json(&d.signer),
     });
-    render("decision.typ", DECISION_TEMPLATE, &data, Vec::new(), d.date)
+    DocWorld::new("decision.typ", DECISION_TEMPLATE, &data, Vec::new(), d.date)
 }
 
 /// Certificates of merit, one landscape A4 page per recipient, as PDF bytes.
 pub fn certificates(c: &Certificates) -> Result<Vec<u8>, ReportError> {
+    certificates_world(c)?.render()
+}
+
+fn certificates_world(c: &Certificates) -> Result<DocWorld, ReportError> {
     if c.recipients.is_empty() {
         return Err(ReportError::Input(
             "a certificate needs at least one recipient".to_owned(),
@@ -493,7 +495,7 @@ pub fn certificates(c: &Certificates) -> Result<Vec<u8>, ReportError> {
         "date_line": format::place_date(&c.place, c.date),
         "signer": signer_json(&c.signer),
     });
-    render(
+    DocWorld::new(
         "certificate.typ",
         CERTIFICATE_TEMPLATE,
         &data,
@@ -504,6 +506,10 @@ pub fn certificates(c: &Certificates) -> Result<Vec<u8>, ReportError> {
 
 /// The answering body's letter to a citizen about their petition, as PDF bytes.
 pub fn petition_reply(l: &ReplyLetter) -> Result<Vec<u8>, ReportError> {
+    reply_world(l)?.render()
+}
+
+fn reply_world(l: &ReplyLetter) -> Result<DocWorld, ReportError> {
     let (addressee, in_sentence) = match &l.addressee {
         Some(name) if !name.trim().is_empty() => (name.clone(), lowercase_address(name)),
         _ => (
@@ -548,7 +554,7 @@ pub fn petition_reply(l: &ReplyLetter) -> Result<Vec<u8>, ReportError> {
         "recipients": l.recipients,
         "signer": signer_json(&l.signer),
     });
-    render("reply.typ", REPLY_TEMPLATE, &data, Vec::new(), l.date)
+    DocWorld::new("reply.typ", REPLY_TEMPLATE, &data, Vec::new(), l.date)
 }
 
 /// "Ông …" / "Bà …" / "Công dân …" as used inside a sentence: the form of
@@ -564,6 +570,10 @@ fn lowercase_address(addressee: &str) -> String {
 
 /// Minutes of a scoring council meeting, as PDF bytes.
 pub fn council_minutes(m: &Minutes) -> Result<Vec<u8>, ReportError> {
+    minutes_world(m)?.render()
+}
+
+fn minutes_world(m: &Minutes) -> Result<DocWorld, ReportError> {
     let members: Vec<Value> = m
         .members
         .iter()
@@ -608,5 +618,178 @@ pub fn council_minutes(m: &Minutes) -> Result<Vec<u8>, ReportError> {
         "chair": signer_json(&m.chair),
         "secretary": signer_json(&m.secretary),
     });
-    render("minutes.typ", MINUTES_TEMPLATE, &data, Vec::new(), m.date)
+    DocWorld::new("minutes.typ", MINUTES_TEMPLATE, &data, Vec::new(), m.date)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 2, 3).unwrap()
+    }
+
+    fn signer() -> Signer {
+        Signer {
+            authority: String::new(),
+            title: "TRƯỞNG BAN".into(),
+            name: "Nguyễn Thị Thủy".into(),
+        }
+    }
+
+    /// Bare inputs: every optional part empty.
+    fn bare_report() -> CampaignReport {
+        CampaignReport {
+            issuer: Issuer::default(),
+            number: String::new(),
+            place: "An Giang".into(),
+            date: day(),
+            period: Period::YearEnd,
+            year: 2026,
+            campaign_title: "Dân vận khéo".into(),
+            situation: String::new(),
+            figures: vec![],
+            indicators: vec![],
+            models: vec![],
+            charts: vec![],
+            directions: String::new(),
+            recipients: vec![],
+            signer: Signer::default(),
+        }
+    }
+
+    fn assert_clean(world: DocWorld) {
+        let warnings = world.warnings();
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        let pdf = world.render().unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn bare_inputs_typeset_without_warnings() {
+        assert_clean(report_world(&bare_report()).unwrap());
+        assert_clean(
+            decision_world(&Decision {
+                issuer: Issuer::default(),
+                number: String::new(),
+                place: "An Giang".into(),
+                date: day(),
+                subject: String::new(),
+                decision_maker: String::new(),
+                legal_bases: vec![],
+                article1: String::new(),
+                awardees: vec![],
+                further_articles: vec![],
+                recipients: vec![],
+                signer: signer(),
+            })
+            .unwrap(),
+        );
+        assert_clean(
+            certificates_world(&Certificates {
+                issuer_title: String::new(),
+                award_title: "GIẤY KHEN".into(),
+                recipients: vec![CertificateRecipient {
+                    name: "Trần Văn Hoà".into(),
+                    unit: String::new(),
+                    reason: String::new(),
+                }],
+                decision_number: "1/QĐ-UBND".into(),
+                decision_date: day(),
+                register_number: String::new(),
+                place: "An Giang".into(),
+                date: day(),
+                signer: signer(),
+            })
+            .unwrap(),
+        );
+        assert_clean(
+            reply_world(&ReplyLetter {
+                issuer: Issuer::default(),
+                number: "1/UBND".into(),
+                subject_line: String::new(),
+                place: "Long Xuyên".into(),
+                date: day(),
+                addressee: None,
+                tracking_code: "KN-1".into(),
+                body_name: "Ủy ban nhân dân phường Long Xuyên".into(),
+                received_on: day(),
+                summary: String::new(),
+                answer: String::new(),
+                closing: String::new(),
+                recipients: vec![],
+                signer: signer(),
+            })
+            .unwrap(),
+        );
+        assert_clean(
+            minutes_world(&Minutes {
+                issuer: Issuer::default(),
+                number: String::new(),
+                place: "An Giang".into(),
+                date: day(),
+                council_name: "Hội đồng".into(),
+                held_at: day().and_hms_opt(8, 0, 0).unwrap(),
+                venue: "Hội trường".into(),
+                members: vec![],
+                recusals: vec![],
+                scores: vec![ScoreRow {
+                    model: "Mô hình".into(),
+                    unit: "Xã".into(),
+                    scores: vec![Some(1.0)],
+                    average: None,
+                    rank: None,
+                }],
+                conclusion: String::new(),
+                ended_at: None,
+                chair: signer(),
+                secretary: signer(),
+            })
+            .unwrap(),
+        );
+    }
+
+    #[test]
+    fn a_broken_chart_is_an_error_not_a_panic() {
+        let mut r = bare_report();
+        r.charts.push(Chart {
+            title: "Biểu đồ hỏng".into(),
+            svg: "<svg this is not".into(),
+        });
+        let err = campaign_report(&r).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, ReportError::Typst(_)), "{message}");
+        assert!(message.contains("chart-0.svg"), "{message}");
+        assert!(message.contains("failed to parse SVG"), "{message}");
+    }
+
+    #[test]
+    fn typst_errors_name_file_line_and_column() {
+        let world = DocWorld::new(
+            "broken.typ",
+            "#let d = json(\"data.json\")\n#d.missing",
+            &json!({}),
+            vec![],
+            day(),
+        )
+        .unwrap();
+        let err = world.render().unwrap_err().to_string();
+        assert!(err.contains("broken.typ:2:"), "{err}");
+        assert!(err.contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn embedded_fonts() {
+        let families = font_families();
+        assert!(
+            families.contains(&"Liberation Serif".to_owned()),
+            "{families:?}"
+        );
+        assert!(
+            families.contains(&"Be Vietnam Pro".to_owned()),
+            "{families:?}"
+        );
+    }
 }

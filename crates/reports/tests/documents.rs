@@ -7,19 +7,38 @@ mod common;
 use chrono::{NaiveTime, Timelike};
 use common::*;
 use danvan_reports::{
-    Awardee, CertificateRecipient, Certificates, CouncilMember, Decision, Issuer, Minutes,
-    Recusal, ReplyLetter, ScoreRow, Signer, certificates, commendation_decision,
-    council_minutes, fill_averages_and_ranks, petition_reply,
+    Awardee, CertificateRecipient, Certificates, CouncilMember, Decision, Issuer, Minutes, Recusal,
+    ReplyLetter, ScoreRow, Signer, certificates, commendation_decision, council_minutes,
+    fill_averages_and_ranks, petition_reply,
 };
 
-const MOTTO: [&str; 2] = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"];
+const MOTTO: [&str; 2] = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+];
 
 fn decision(awardees: usize) -> Decision {
     let people = [
-        ("Bà Nguyễn Thị Thủy", "Chủ tịch Hội Liên hiệp Phụ nữ phường Long Xuyên", "Bằng khen"),
-        ("Ông Đặng Quốc Đạt", "Bí thư Chi bộ ấp Mỹ Thạnh, xã Mỹ Hòa Hưng", "Bằng khen"),
-        ("Mô hình 'Dân vận khéo' trong xây dựng nông thôn mới", "Ủy ban nhân dân xã Mỹ Hòa Hưng", "Bằng khen"),
-        ("Ban Dân vận Đảng ủy phường Long Xuyên", "Phường Long Xuyên", "Bằng khen"),
+        (
+            "Bà Nguyễn Thị Thủy",
+            "Chủ tịch Hội Liên hiệp Phụ nữ phường Long Xuyên",
+            "Bằng khen",
+        ),
+        (
+            "Ông Đặng Quốc Đạt",
+            "Bí thư Chi bộ ấp Mỹ Thạnh, xã Mỹ Hòa Hưng",
+            "Bằng khen",
+        ),
+        (
+            "Mô hình 'Dân vận khéo' trong xây dựng nông thôn mới",
+            "Ủy ban nhân dân xã Mỹ Hòa Hưng",
+            "Bằng khen",
+        ),
+        (
+            "Ban Dân vận Đảng ủy phường Long Xuyên",
+            "Phường Long Xuyên",
+            "Bằng khen",
+        ),
     ];
     Decision {
         issuer: ubnd_tinh(),
@@ -52,7 +71,10 @@ fn decision(awardees: usize) -> Decision {
 
 #[test]
 fn decision_follows_decree_30() {
-    let pdf = timed("commendation decision (4 awardees)", || commendation_decision(&decision(4))).unwrap();
+    let pdf = timed("commendation decision (4 awardees)", || {
+        commendation_decision(&decision(4))
+    })
+    .unwrap();
     if !poppler() {
         return;
     }
@@ -85,12 +107,18 @@ fn decision_follows_decree_30() {
         ],
     );
     let info = info(&pdf);
-    assert!(info.contains("595.") && info.contains("841."), "A4 portrait: {info}");
+    assert!(
+        info.contains("595.") && info.contains("841."),
+        "A4 portrait: {info}"
+    );
 }
 
 #[test]
 fn long_decision_numbers_its_pages_at_the_top() {
-    let pdf = timed("commendation decision (60 awardees)", || commendation_decision(&decision(60))).unwrap();
+    let pdf = timed("commendation decision (60 awardees)", || {
+        commendation_decision(&decision(60))
+    })
+    .unwrap();
     if !poppler() {
         return;
     }
@@ -114,12 +142,15 @@ fn certificates_one_landscape_page_each() {
             CertificateRecipient {
                 name: "Bà Nguyễn Thị Thủy".into(),
                 unit: "Chủ tịch Hội Liên hiệp Phụ nữ phường Long Xuyên".into(),
-                reason: "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm 2025.".into(),
+                reason:
+                    "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm 2025."
+                        .into(),
             },
             CertificateRecipient {
                 name: "Ông Đặng Quốc Đạt".into(),
                 unit: String::new(),
-                reason: "Đã có thành tích xuất sắc trong vận động nhân dân hiến đất làm đường.".into(),
+                reason: "Đã có thành tích xuất sắc trong vận động nhân dân hiến đất làm đường."
+                    .into(),
             },
             CertificateRecipient {
                 name: "Mô hình 'Dân vận khéo' trong xây dựng nông thôn mới".into(),
@@ -141,7 +172,11 @@ fn certificates_one_landscape_page_each() {
     assert_eq!(pages(&pdf), 3);
     let info = info(&pdf);
     assert!(info.contains("841.89 x 595.276"), "A4 landscape: {info}");
-    for (p, name) in [(1, "Bà Nguyễn Thị Thủy"), (2, "Ông Đặng Quốc Đạt"), (3, "Xã Mỹ Hòa Hưng")] {
+    for (p, name) in [
+        (1, "Bà Nguyễn Thị Thủy"),
+        (2, "Ông Đặng Quốc Đạt"),
+        (3, "Xã Mỹ Hòa Hưng"),
+    ] {
         let page = page_text(&pdf, p);
         assert_contains_all(&page, &MOTTO);
         assert_contains_all(
@@ -159,7 +194,10 @@ fn certificates_one_landscape_page_each() {
         );
         assert!(page.contains(&p.to_string()));
     }
-    let empty = Certificates { recipients: vec![], ..c };
+    let empty = Certificates {
+        recipients: vec![],
+        ..c
+    };
     assert!(certificates(&empty).is_err());
 }
 
@@ -177,10 +215,15 @@ fn reply(addressee: Option<&str>, answer: &str) -> ReplyLetter {
         tracking_code: "KN-2026-000123".into(),
         body_name: "Ủy ban nhân dân phường Long Xuyên".into(),
         received_on: date(2026, 11, 3),
-        summary: "Đề nghị sửa chữa đoạn đường hẻm 12 đường Trần Hưng Đạo bị ngập khi mưa lớn.".into(),
+        summary: "Đề nghị sửa chữa đoạn đường hẻm 12 đường Trần Hưng Đạo bị ngập khi mưa lớn."
+            .into(),
         answer: answer.into(),
         closing: String::new(),
-        recipients: vec!["Như trên;".into(), "Thường trực Đảng ủy phường;".into(), "Lưu: VT.".into()],
+        recipients: vec![
+            "Như trên;".into(),
+            "Thường trực Đảng ủy phường;".into(),
+            "Lưu: VT.".into(),
+        ],
         signer: Signer {
             authority: "TM. ỦY BAN NHÂN DÂN".into(),
             title: "CHỦ TỊCH".into(),
@@ -192,7 +235,10 @@ fn reply(addressee: Option<&str>, answer: &str) -> ReplyLetter {
 #[test]
 fn petition_reply_letter() {
     let answer = "Ủy ban nhân dân phường đã chỉ đạo kiểm tra thực tế ngày 10/11/2026.\n\nKết quả: đoạn hẻm dài 120 m, mặt đường xuống cấp.\nPhường sẽ sửa chữa trong quý I năm 2027 bằng nguồn vốn sự nghiệp giao thông.";
-    let pdf = timed("petition reply", || petition_reply(&reply(Some("Ông Trần Văn Hoà"), answer))).unwrap();
+    let pdf = timed("petition reply", || {
+        petition_reply(&reply(Some("Ông Trần Văn Hoà"), answer))
+    })
+    .unwrap();
     if !poppler() {
         return;
     }
@@ -228,17 +274,33 @@ fn petition_reply_without_a_name_and_with_markup() {
     let text = text(&pdf);
     assert_contains_all(
         &text,
-        &["Kính gửi: Công dân có mã theo dõi KN-2026-000123", evil, "#panic(\"boom\")"],
+        &[
+            "Kính gửi: Công dân có mã theo dõi KN-2026-000123",
+            evil,
+            "#panic(\"boom\")",
+        ],
     );
 }
 
 #[test]
 fn council_minutes_with_recusal() {
     let members = vec![
-        CouncilMember { name: "Ông Đặng Quốc Đạt".into(), role: "Chủ tịch Hội đồng".into() },
-        CouncilMember { name: "Bà Nguyễn Thị Thủy".into(), role: "Phó Chủ tịch Hội đồng".into() },
-        CouncilMember { name: "Ông Trần Văn Hoà".into(), role: "Ủy viên".into() },
-        CouncilMember { name: "Bà Lê Thị Mỹ Hạnh".into(), role: "Ủy viên, Thư ký".into() },
+        CouncilMember {
+            name: "Ông Đặng Quốc Đạt".into(),
+            role: "Chủ tịch Hội đồng".into(),
+        },
+        CouncilMember {
+            name: "Bà Nguyễn Thị Thủy".into(),
+            role: "Phó Chủ tịch Hội đồng".into(),
+        },
+        CouncilMember {
+            name: "Ông Trần Văn Hoà".into(),
+            role: "Ủy viên".into(),
+        },
+        CouncilMember {
+            name: "Bà Lê Thị Mỹ Hạnh".into(),
+            role: "Ủy viên, Thư ký".into(),
+        },
     ];
     let mut scores = vec![
         ScoreRow {
@@ -265,7 +327,10 @@ fn council_minutes_with_recusal() {
     ];
     fill_averages_and_ranks(&mut scores);
     assert_eq!(scores[0].average, Some(90.17));
-    assert_eq!(scores.iter().map(|s| s.rank.unwrap()).collect::<Vec<_>>(), vec![2, 3, 1]);
+    assert_eq!(
+        scores.iter().map(|s| s.rank.unwrap()).collect::<Vec<_>>(),
+        vec![2, 3, 1]
+    );
     let held_at = date(2026, 11, 18).and_hms_opt(8, 0, 0).unwrap();
     let m = Minutes {
         issuer: Issuer {

@@ -10,8 +10,18 @@ use danvan_reports::{
 };
 
 fn report(models: usize) -> CampaignReport {
-    let fields = ["Kinh tế", "Văn hóa - xã hội", "Quốc phòng - an ninh", "Xây dựng Đảng"];
-    let units = ["Phường Long Xuyên", "Xã Mỹ Hòa Hưng", "Phường Châu Đốc", "Xã Tân Châu"];
+    let fields = [
+        "Kinh tế",
+        "Văn hóa - xã hội",
+        "Quốc phòng - an ninh",
+        "Xây dựng Đảng",
+    ];
+    let units = [
+        "Phường Long Xuyên",
+        "Xã Mỹ Hòa Hưng",
+        "Phường Châu Đốc",
+        "Xã Tân Châu",
+    ];
     CampaignReport {
         issuer: Issuer {
             parent: Some("ĐẢNG BỘ TỈNH AN GIANG".into()),
@@ -67,7 +77,10 @@ fn report(models: usize) -> CampaignReport {
 
 #[test]
 fn report_has_party_header_figures_and_signature() {
-    let pdf = timed("campaign report (8 models, 1 chart)", || campaign_report(&report(8))).unwrap();
+    let pdf = timed("campaign report (8 models, 1 chart)", || {
+        campaign_report(&report(8))
+    })
+    .unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     if !poppler() {
         return;
@@ -92,6 +105,11 @@ fn report_has_party_header_figures_and_signature() {
             "125",
             "93,7",
             "Biểu đồ 1",
+            // The SVG's own <text> labels (font-family "Be Vietnam Pro" and
+            // the generic "sans-serif") come out as real text.
+            "Nông nghiệp",
+            "Quốc phòng - an ninh",
+            "Xây dựng Đảng",
             "Số mô hình theo lĩnh vực, 6 tháng đầu năm 2026",
             "Mô hình 'Dân vận khéo' trong xây dựng nông thôn mới",
             "Tên mô hình",
@@ -123,7 +141,8 @@ fn report_has_party_header_figures_and_signature() {
 fn year_end_report_with_sixty_models_repeats_the_table_header() {
     let mut r = report(60);
     r.period = Period::YearEnd;
-    r.directions = "Tiếp tục nhân rộng các mô hình hiệu quả.\nTổ chức tổng kết 5 năm phong trào.".into();
+    r.directions =
+        "Tiếp tục nhân rộng các mô hình hiệu quả.\nTổ chức tổng kết 5 năm phong trào.".into();
     r.charts.clear();
     let pdf = timed("campaign report (60 models)", || campaign_report(&r)).unwrap();
     if !poppler() {
@@ -161,7 +180,8 @@ fn year_end_report_with_sixty_models_repeats_the_table_header() {
 
 #[test]
 fn markup_in_titles_is_printed_literally() {
-    let evil = r#"#set text(red) *đậm* _nghiêng_ $x^2$ @nhan <nhan> ] \ "trích" = heading #panic("x")"#;
+    let evil =
+        r#"#set text(red) *đậm* _nghiêng_ $x^2$ @nhan <nhan> ] \ "trích" = heading #panic("x")"#;
     let mut r = report(2);
     r.campaign_title = evil.into();
     r.models[0].name = evil.into();

@@ -58,7 +58,10 @@ pub fn text(pdf: &[u8]) -> String {
 /// With `DANVAN_REPORTS_OUT=dir`, keep the PDFs for a look.
 fn save(pdf: &[u8]) {
     if let Some(dir) = std::env::var_os("DANVAN_REPORTS_OUT") {
-        let name = std::thread::current().name().unwrap_or("doc").replace("::", "-");
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("doc")
+            .replace("::", "-");
         std::fs::write(std::path::Path::new(&dir).join(format!("{name}.pdf")), pdf).unwrap();
     }
 }
