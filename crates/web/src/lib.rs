@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod csrf;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod export;
 pub mod hashing;

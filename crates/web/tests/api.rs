@@ -528,6 +528,12 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/notifications/read"),
         ("POST", "/api/v1/open311-keys"),
         ("GET", "/api/v1/search"),
+        ("GET", "/api/v1/dashboard"),
+        ("GET", "/api/v1/reports/campaigns/{id}.pdf"),
+        ("GET", "/api/v1/decisions/{id}/document.pdf"),
+        ("GET", "/api/v1/decisions/{id}/certificates.pdf"),
+        ("GET", "/api/v1/councils/{id}/minutes.pdf"),
+        ("GET", "/api/v1/petitions/{key}/reply.pdf"),
         ("GET", "/api/v1/imports/{kind}/template"),
         ("POST", "/api/v1/imports/{kind}"),
     ]

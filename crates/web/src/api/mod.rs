@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod councils;
+mod documents;
 mod imports;
 pub mod movement;
 mod organisations;
@@ -135,6 +136,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/open311-keys", post(petitions::add_key))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/dashboard", get(statistics::dashboard))
+        .route(
+            "/api/v1/reports/campaigns/{file}",
+            get(documents::campaign_report),
+        )
+        .route(
+            "/api/v1/decisions/{id}/document.pdf",
+            get(documents::decision),
+        )
+        .route(
+            "/api/v1/decisions/{id}/certificates.pdf",
+            get(documents::certificates),
+        )
+        .route("/api/v1/councils/{id}/minutes.pdf", get(documents::minutes))
+        .route("/api/v1/petitions/{key}/reply.pdf", get(documents::reply))
         .route("/api/v1/imports/{kind}/template", get(imports::template))
         .route(
             "/api/v1/imports/{kind}",
@@ -177,6 +192,7 @@ impl Modify for BearerAuth {
         petitions::read_notifications, petitions::add_key, petitions::my_data,
         search::search,
         statistics::dashboard,
+        documents::campaign_report, documents::decision, documents::certificates, documents::minutes, documents::reply,
         imports::template, imports::import,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),

@@ -6,6 +6,7 @@ mod calendar;
 mod councils;
 pub use admin::audit_filter;
 mod dashboard;
+mod documents;
 pub mod format;
 mod movement;
 mod organisations;
@@ -43,6 +44,17 @@ pub fn router() -> Router<AppState> {
         .route("/ket-qua", get(movement::results))
         .route("/thong-ke", get(statistics::public))
         .route("/bang-dieu-khien/thong-ke", get(statistics::staff))
+        .route(
+            "/bang-dieu-khien/thong-ke/bao-cao",
+            get(documents::campaign_report),
+        )
+        .route("/khen-thuong/{id}/quyet-dinh.pdf", get(documents::decision))
+        .route(
+            "/khen-thuong/{id}/giay-khen.pdf",
+            get(documents::certificates),
+        )
+        .route("/hoi-dong/{id}/bien-ban.pdf", get(documents::minutes))
+        .route("/kien-nghi/{code}/cong-van.pdf", get(documents::reply))
         .route("/quan-tri/lich", get(calendar::show).post(calendar::add))
         .route("/quan-tri/lich/xoa", post(calendar::remove))
         .route(

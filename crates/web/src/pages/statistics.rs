@@ -40,6 +40,8 @@ struct StatisticsPage {
     charts: Vec<ChartView>,
     units: Vec<UnitOption>,
     years: Vec<i64>,
+    /// (id, title) of the campaigns whose report the caller may download (province level).
+    campaigns: Vec<(i64, String)>,
 }
 
 impl StatisticsPage {
@@ -164,6 +166,22 @@ async fn page(
     let units = unit_options(state, caller, &d);
     let mut years: Vec<i64> = d.by_year.iter().map(|y| y.year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
+    let tree = state.tree();
+    let province_staff = match (who, tree.by_code_at(&d.unit_code, d.at)) {
+        (Some(w), Some(u)) if u.parent_id.is_none() && d.audience == Audience::Staff => {
+            danvan_domain::policy::authorize(w, Action::ViewStatistics, Some(u.id), &tree).is_ok()
+        }
+        _ => false,
+    };
+    let campaigns = if province_staff {
+        danvan_storage::movement::campaigns::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, format!("{} ({})", c.title, c.year)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(StatisticsPage {
         f,
         d,
@@ -171,6 +189,7 @@ async fn page(
         charts,
         units,
         years,
+        campaigns,
     })
 }
 
