@@ -338,6 +338,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         db: database.clone(),
         clock: state.clock.clone(),
         mailer,
+        handler: Some(danvan_web::export::job_handler(&state)),
     };
     let worker = tokio::spawn(danvan_jobs::run_worker(runner, worker_name, stop_rx));
     danvan_web::serve(listener, state, shutdown_signal()).await?;

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod councils;
+mod exports;
 mod imports;
 pub mod movement;
 mod organisations;
@@ -84,13 +85,16 @@ pub fn router() -> Router<AppState> {
                 .post(movement::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-        .route("/api/v1/councils", post(councils::create))
+        .route("/api/v1/councils", get(councils::list).post(councils::create))
         .route("/api/v1/councils/{id}", get(councils::show))
         .route("/api/v1/councils/{id}/members", post(councils::add_member))
         .route("/api/v1/councils/{id}/assignments", post(councils::assign))
         .route("/api/v1/councils/{id}/scores", post(councils::score))
         .route("/api/v1/councils/{id}/close", post(councils::close))
-        .route("/api/v1/decisions", post(councils::draft_decision))
+        .route(
+            "/api/v1/decisions",
+            get(councils::list_decisions).post(councils::draft_decision),
+        )
         .route("/api/v1/decisions/{id}", get(councils::show_decision))
         .route(
             "/api/v1/decisions/{id}/issue",
@@ -138,6 +142,9 @@ pub fn router() -> Router<AppState> {
             "/api/v1/imports/{kind}",
             post(imports::import).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route("/api/v1/exports", get(exports::list))
+        .route("/api/v1/exports/{id}", get(exports::show))
+        .route("/api/v1/exports/{id}/file", get(exports::file))
 }
 
 struct BearerAuth;
@@ -175,6 +182,7 @@ impl Modify for BearerAuth {
         petitions::read_notifications, petitions::add_key, petitions::my_data,
         search::search,
         imports::template, imports::import,
+        councils::list, councils::list_decisions, exports::list, exports::show, exports::file,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),
