@@ -62,7 +62,9 @@ pub async fn create(
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Export>> {
     let sql = format!("SELECT {COLUMNS} FROM exports WHERE id = $1");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 /// One account's requests, newest first.
@@ -70,7 +72,9 @@ pub async fn list_for(db: &Db, account_id: i64) -> Result<Vec<Export>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM exports WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100"
     );
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(account_id).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(account_id).fetch_all(p).await)?,
+    )
 }
 
 /// The job took the request: how many rows it expects.
@@ -119,7 +123,9 @@ pub async fn fail(db: &Db, id: i64, error: &str) -> Result<()> {
 /// Requests whose time is up (their files are to be removed).
 pub async fn expired(db: &Db, at: DateTime<Utc>) -> Result<Vec<Export>> {
     let sql = format!("SELECT {COLUMNS} FROM exports WHERE expires_at < $1 ORDER BY id LIMIT 1000");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(at).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(at).fetch_all(p).await)?,
+    )
 }
 
 pub async fn delete(db: &Db, id: i64) -> Result<()> {

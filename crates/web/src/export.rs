@@ -14,8 +14,8 @@ use danvan_domain::petition::{Channel, Kind as PetitionKind, State as PetitionSt
 use danvan_domain::policy::Principal;
 use danvan_export::{Cell, Column, Kind, Table};
 use danvan_storage::audit::AuditFilter;
-use danvan_storage::movement::initiatives::Filter as InitiativeFilter;
 use danvan_storage::exports::{self, Export};
+use danvan_storage::movement::initiatives::Filter as InitiativeFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
@@ -468,10 +468,9 @@ fn scores(views: &[crate::service::councils::CouncilView]) -> Table {
             }
             for member in &v.members {
                 let score = m.scores.iter().find(|s| s.member_id == member.account_id);
-                let recusal = v
-                    .recusals
-                    .iter()
-                    .find(|r| r.initiative_id == m.initiative_id && r.member_id == member.account_id);
+                let recusal = v.recusals.iter().find(|r| {
+                    r.initiative_id == m.initiative_id && r.member_id == member.account_id
+                });
                 let mut row = base.clone();
                 row.extend([
                     Cell::text(&member.display_name),
@@ -722,7 +721,8 @@ pub async fn window(
                 &state.tree(),
             )?;
             let q: AuditParams = parse_filters(f)?;
-            let filter = crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
+            let filter =
+                crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
             audit(state, &filter, limit, offset).await
         }
         ExportKind::Scores => {
@@ -821,7 +821,9 @@ pub async fn respond(
         }
         let e = queue(state, p, kind, &f, format, total).await?;
         if from_page {
-            return Ok(axum::response::Redirect::to(&format!("/tai-ve?moi={}", e.id)).into_response());
+            return Ok(
+                axum::response::Redirect::to(&format!("/tai-ve?moi={}", e.id)).into_response(),
+            );
         }
         return Ok((
             axum::http::StatusCode::ACCEPTED,
@@ -900,7 +902,11 @@ pub async fn file(state: &AppState, who: &Principal, id: i64) -> Result<Response
     let bytes = tokio::fs::read(state.config.data_dir.join(path))
         .await
         .map_err(|_| AppError::NotFound)?;
-    let content_type = if e.format == "csv" { CSV_TYPE } else { XLSX_TYPE };
+    let content_type = if e.format == "csv" {
+        CSV_TYPE
+    } else {
+        XLSX_TYPE
+    };
     let mut resp = bytes.into_response();
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -927,7 +933,11 @@ async fn build(state: &AppState, e: &Export) -> Result<i64, AppError> {
     let kind = ExportKind::parse(&e.kind).ok_or(AppError::NotFound)?;
     let f: Filters =
         serde_json::from_str(&e.filters).map_err(|err| AppError::Internal(err.to_string()))?;
-    let format = if e.format == "csv" { Format::Csv } else { Format::Xlsx };
+    let format = if e.format == "csv" {
+        Format::Csv
+    } else {
+        Format::Xlsx
+    };
     let (mut table, mut total) = window(state, Some(&who), kind, &f, CHUNK, 0).await?;
     if total > MAX_ROWS {
         return Err(too_large(total));

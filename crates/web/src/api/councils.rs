@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::Caller;
-use crate::export::{ExportKind, ExportOut, FormatQuery};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::export::{ExportKind, ExportOut, FormatQuery};
 use crate::service::commendations::{
     self as commend, DecisionOut, DraftInput, HonourEntry, IssueInput,
 };
@@ -239,8 +239,7 @@ pub async fn show_decision(
     let who = caller.principal.as_ref();
     if format.parse()?.is_some() {
         let f = [("decision".to_string(), id.to_string())].into();
-        return crate::export::respond(&state, who, ExportKind::Decisions, f, &format, false)
-            .await;
+        return crate::export::respond(&state, who, ExportKind::Decisions, f, &format, false).await;
     }
     Ok(ApiJson(commend::get(&state, who, id).await?).into_response())
 }
@@ -258,8 +257,7 @@ pub async fn list_decisions(
     let who = caller.principal.as_ref();
     if format.parse()?.is_some() {
         let kind = ExportKind::Decisions;
-        return crate::export::respond(&state, who, kind, Default::default(), &format, false)
-            .await;
+        return crate::export::respond(&state, who, kind, Default::default(), &format, false).await;
     }
     let mut out = Vec::new();
     for d in commend::list(&state, who).await? {

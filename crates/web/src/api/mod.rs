@@ -85,7 +85,10 @@ pub fn router() -> Router<AppState> {
                 .post(movement::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-        .route("/api/v1/councils", get(councils::list).post(councils::create))
+        .route(
+            "/api/v1/councils",
+            get(councils::list).post(councils::create),
+        )
         .route("/api/v1/councils/{id}", get(councils::show))
         .route("/api/v1/councils/{id}/members", post(councils::add_member))
         .route("/api/v1/councils/{id}/assignments", post(councils::assign))

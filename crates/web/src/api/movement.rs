@@ -225,7 +225,10 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// The storage filter of these parameters (shared with the spreadsheet export).
-    pub fn filter(&self, state: &AppState) -> Result<danvan_storage::movement::initiatives::Filter, AppError> {
+    pub fn filter(
+        &self,
+        state: &AppState,
+    ) -> Result<danvan_storage::movement::initiatives::Filter, AppError> {
         let mut f = filter_from(
             state,
             self.campaign_id,

@@ -14,6 +14,7 @@ mod petitions;
 mod public;
 mod search;
 mod session;
+mod transfer;
 
 use askama::Template;
 use axum::Router;
@@ -153,6 +154,14 @@ pub fn router() -> Router<AppState> {
             post(admin::enable_account),
         )
         .route("/quan-tri/nhat-ky", get(admin::audit))
+        .route(
+            transfer::IMPORT_PATH,
+            get(transfer::import_form)
+                .post(transfer::import_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(transfer::DOWNLOADS_PATH, get(transfer::downloads))
+        .route("/tai-ve/{id}", get(transfer::download_file))
         .route("/healthz", get(public::healthz))
         .fallback(public::not_found)
 }
@@ -216,6 +225,13 @@ impl Frame {
             if authorize(p, Action::ViewAudit, None, &tree).is_ok() {
                 items.push(("/quan-tri/nhat-ky", "nav.audit"));
             }
+            if crate::service::imports::ImportKind::ALL
+                .iter()
+                .any(|k| k.allowed_for(state, p))
+            {
+                items.push((transfer::IMPORT_PATH, "nav.imports"));
+            }
+            items.push((transfer::DOWNLOADS_PATH, "nav.downloads"));
         }
         let nav = items
             .into_iter()
