@@ -1017,7 +1017,7 @@ impl Rows for AccountRows {
             })
             .map_or(given_role, |r| r.code().to_string()),
             unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
-            organisation_id: organisation_id.clone().ok().flatten(),
+            organisation_id: organisation_id.ok().flatten(),
             // Always generated, never read from a file: a file of passwords would sit in
             // mailboxes and shared folders.
             password: None,
