@@ -960,6 +960,28 @@ impl Organisations {
     }
 }
 
+impl Organisations {
+    /// A row's unit (code or name) and organisation (id or name, near that unit); each
+    /// problem is listed under its column and leaves an `Err(())` so the service's own
+    /// complaint about the same field can be dropped.
+    fn place(
+        &self,
+        state: &AppState,
+        row: &Row,
+        (unit_title, org_title): (&'static str, &'static str),
+        problems: &mut Vec<RowProblem>,
+    ) -> (Result<String, ()>, Result<Option<i64>, ()>) {
+        let given_unit = cell(row, unit_title);
+        let unit = unit_code(state, &given_unit)
+            .map_err(|e| problems.push(RowProblem::new(0, unit_title, &e)));
+        let near = unit_id(state, &given_unit);
+        let organisation = self
+            .find(state, "organisation_id", &cell(row, org_title), near)
+            .map_err(|e| problems.push(RowProblem::new(0, org_title, &e)));
+        (unit, organisation)
+    }
+}
+
 /// The unit a row names, resolved the import's way (code or folded name), for lookups that
 /// need it before the service runs; problems are left to the service.
 fn unit_id(state: &AppState, given: &str) -> Option<i64> {
@@ -995,19 +1017,9 @@ impl Rows for AccountRows {
     ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
         let kind = ImportKind::Accounts;
         let mut problems = Vec::new();
-        let given_unit = cell(row, ACC_UNIT);
-        let unit = unit_code(state, &given_unit).map_err(|e| {
-            problems.push(RowProblem::new(0, ACC_UNIT, &e));
-        });
-        let organisation_id = self
-            .organisations
-            .find(
-                state,
-                "organisation_id",
-                &cell(row, ACC_ORG),
-                unit_id(state, &given_unit),
-            )
-            .map_err(|e| problems.push(RowProblem::new(0, ACC_ORG, &e)));
+        let (unit, organisation_id) =
+            self.organisations
+                .place(state, row, (ACC_UNIT, ACC_ORG), &mut problems);
         let given_role = cell(row, ACC_ROLE);
         let input = super::accounts::NewAccount {
             username: cell(row, ACC_USER),
@@ -1187,19 +1199,9 @@ impl Rows for InitiativeRows {
         let campaign_id = self
             .campaign(&cell(row, INI_CAMPAIGN))
             .map_err(|e| problems.push(RowProblem::new(0, INI_CAMPAIGN, &e)));
-        let given_unit = cell(row, INI_UNIT);
-        let unit = unit_code(state, &given_unit).map_err(|e| {
-            problems.push(RowProblem::new(0, INI_UNIT, &e));
-        });
-        let organisation_id = self
-            .organisations
-            .find(
-                state,
-                "organisation_id",
-                &cell(row, INI_ORG),
-                unit_id(state, &given_unit),
-            )
-            .map_err(|e| problems.push(RowProblem::new(0, INI_ORG, &e)));
+        let (unit, organisation_id) =
+            self.organisations
+                .place(state, row, (INI_UNIT, INI_ORG), &mut problems);
         let given_field = cell(row, INI_FIELD);
         let mut indicators = Vec::new();
         for [what, unit_title, target_title] in INDICATOR_TITLES {

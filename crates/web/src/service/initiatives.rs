@@ -341,6 +341,20 @@ fn snapshot(i: &Initiative) -> serde_json::Value {
     json!({"title": i.title, "field": i.field, "unit_id": i.unit_id, "state": i.state, "version": i.version})
 }
 
+/// May `by` register (or edit) content for its unit and organisation?
+fn may_register(state: &AppState, by: &Principal, c: &Content) -> Result<(), AppError> {
+    let target = Target {
+        unit: Some(c.unit_id),
+        organisation: c.organisation_id,
+    };
+    Ok(authorize_for(
+        by,
+        Action::RegisterInitiative,
+        target,
+        &state.tree(),
+    )?)
+}
+
 /// A registration that passed every check and the policy, not yet written.
 pub struct Registration {
     pub campaign: Campaign,
@@ -372,15 +386,7 @@ pub async fn check_registration(
     }
     let c = content(state, by, &campaign, input).await?;
     if let Some(by) = by {
-        authorize_for(
-            by,
-            Action::RegisterInitiative,
-            Target {
-                unit: Some(c.unit_id),
-                organisation: c.organisation_id,
-            },
-            &state.tree(),
-        )?;
+        may_register(state, by, &c)?;
     }
     if let Some(source) = input.source_id {
         let src = initiatives::by_id(&state.db, source).await?;
@@ -493,15 +499,7 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     let mut c = content(state, Some(by), &campaign, input).await?;
     c.organisation_id = before.organisation_id;
-    authorize_for(
-        by,
-        Action::RegisterInitiative,
-        Target {
-            unit: Some(c.unit_id),
-            organisation: c.organisation_id,
-        },
-        &state.tree(),
-    )?;
+    may_register(state, by, &c)?;
     let mut tx = state.db.begin().await?;
     initiatives::update(&mut tx, id, version, &c)
         .await
