@@ -78,11 +78,12 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import a spreadsheet (XLSX or UTF-8 CSV) of organisations or of the holiday
-    /// schedule, acting as the system; every row is checked first and nothing is written
-    /// if any is wrong.
+    /// Import a spreadsheet (XLSX or UTF-8 CSV) of organisations, accounts, models with
+    /// their indicators or the holiday schedule, acting as the system; every row is checked
+    /// first and nothing is written if any is wrong. Accounts get generated initial
+    /// passwords, printed once as `username<TAB>password` lines.
     Import {
-        /// organisations or holidays
+        /// organisations, accounts, initiatives or holidays
         kind: String,
         /// The XLSX or CSV file (templates: GET /api/v1/imports/{kind}/template).
         file: PathBuf,
@@ -337,6 +338,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         db: database.clone(),
         clock: state.clock.clone(),
         mailer,
+        handler: Some(danvan_web::export::job_handler(&state)),
     };
     let worker = tokio::spawn(danvan_jobs::run_worker(runner, worker_name, stop_rx));
     danvan_web::serve(listener, state, shutdown_signal()).await?;
@@ -455,7 +457,7 @@ fn progress_bar(stage: &str, done: usize, total: usize) {
 async fn import(kind: String, file: PathBuf, db: DbArgs) -> Result<bool> {
     use danvan_web::service::imports::{self, ImportError, ImportKind, Importer};
     let Some(k) = ImportKind::parse(&kind) else {
-        bail!("unknown import kind {kind}; use organisations or holidays");
+        bail!("unknown import kind {kind}; use organisations, accounts, initiatives or holidays");
     };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let database = open(&db).await?;
@@ -471,8 +473,19 @@ async fn import(kind: String, file: PathBuf, db: DbArgs) -> Result<bool> {
     let outcome = imports::import(&state, &who, k, &bytes, &progress_bar).await;
     database.close().await;
     match outcome {
-        Ok(n) => {
-            println!("imported {n} {} from {}", k.code(), file.display());
+        Ok(out) => {
+            println!(
+                "imported {} {} from {}",
+                out.created,
+                k.code(),
+                file.display()
+            );
+            if !out.credentials.is_empty() {
+                println!("initial passwords (shown this once, never stored in clear):");
+                for c in &out.credentials {
+                    println!("{}\t{}", c.username, c.password);
+                }
+            }
             Ok(true)
         }
         Err(ImportError::Rejected(rows)) => {

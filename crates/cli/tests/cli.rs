@@ -385,3 +385,29 @@ async fn import_organisations_from_csv() {
         drop_target(t).await;
     }
 }
+
+#[tokio::test]
+async fn import_accounts_prints_the_initial_passwords_once() {
+    for t in targets().await {
+        let db = t.args();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tai-khoan.csv");
+        std::fs::write(
+            &file,
+            "Tên đăng nhập,Họ và tên,Vai trò,Đơn vị\ncanbo.nuicam,Huỳnh Văn Ba,Cán bộ dân vận đơn vị,Xã Núi Cấm\ngiamsat.tinh,Võ Thị Tư,supervisor,91\n",
+        )
+        .unwrap();
+        let o = danvan(&["import", "accounts", file.to_str().unwrap()], &db, None);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = text(&o);
+        assert!(out.contains("imported 2 accounts"), "{out}");
+        for user in ["canbo.nuicam", "giamsat.tinh"] {
+            let line = out
+                .lines()
+                .find(|l| l.starts_with(&format!("{user}\t")))
+                .unwrap_or_else(|| panic!("{user}'s password printed: {out}"));
+            assert!(line.len() > user.len() + 10, "{line}");
+        }
+        drop_target(t).await;
+    }
+}

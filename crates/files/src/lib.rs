@@ -24,6 +24,16 @@ use sha2::{Digest, Sha256};
 pub use detect::sniff_mime;
 pub use error::FileError;
 
+/// Writes `bytes` to `dir/name` crash-safely (temp file, fsync, rename, fsync of the
+/// directory, which is created when missing): for files that are not content-addressed
+/// uploads, such as spreadsheet exports built in the background.
+pub fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    durable::write_file(dir, name, bytes)
+}
+
 use detect::Kind;
 
 /// What the store accepts.

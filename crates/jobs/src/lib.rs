@@ -6,6 +6,9 @@
 
 pub mod deadlines;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use danvan_domain::clock::Clock;
@@ -18,13 +21,28 @@ pub const EMAIL: &str = "email";
 /// Raises deadline reminders and escalations.
 pub const DEADLINES: &str = "deadlines";
 
-/// What jobs run with: the database, the clock deadlines count on, and the mailer when an
-/// SMTP server is configured.
+/// What jobs run with: the database, the clock deadlines count on, the mailer when an
+/// SMTP server is configured, and the handler of the kinds this crate does not know.
 #[derive(Clone)]
 pub struct Runner {
     pub db: Db,
     pub clock: Clock,
     pub mailer: Option<danvan_mail::Mailer>,
+    /// Kinds that need more than the database (spreadsheet exports need the web layer's
+    /// policy and tables); this crate cannot depend on that layer, so it is handed in.
+    pub handler: Option<Arc<dyn Handler>>,
+}
+
+/// A job's outcome: a summary, or the error that makes it retry.
+pub type Outcome = Result<String, String>;
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Runs job kinds defined outside this crate, and adds to the hourly housekeeping.
+pub trait Handler: Send + Sync {
+    /// `None` when the kind is not the handler's either.
+    fn run<'a>(&'a self, job: &'a jobs::Job) -> BoxFuture<'a, Option<Outcome>>;
+    /// Extra clean-up run with the housekeeping job (e.g. expired export files).
+    fn housekeeping(&self) -> BoxFuture<'_, Outcome>;
 }
 
 #[derive(serde::Deserialize)]
@@ -47,8 +65,12 @@ async fn run(r: &Runner, job: &jobs::Job) -> Result<String, String> {
             let finished = jobs::purge_finished(db, chrono::Duration::days(30))
                 .await
                 .map_err(|e| e.to_string())?;
+            let more = match &r.handler {
+                Some(h) => format!("; {}", h.housekeeping().await?),
+                None => String::new(),
+            };
             Ok(format!(
-                "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs"
+                "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs{more}"
             ))
         }
         DEADLINES => {
@@ -72,7 +94,13 @@ async fn run(r: &Runner, job: &jobs::Job) -> Result<String, String> {
                 Err(e) => Err(e.to_string()),
             }
         }
-        other => Err(format!("unknown job kind {other}")),
+        other => match &r.handler {
+            Some(h) => match h.run(job).await {
+                Some(outcome) => outcome,
+                None => Err(format!("unknown job kind {other}")),
+            },
+            None => Err(format!("unknown job kind {other}")),
+        },
     }
 }
 

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calendar;
 pub mod db;
+pub mod exports;
 pub mod jobs;
 pub mod movement;
 pub mod organisations;

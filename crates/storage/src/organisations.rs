@@ -64,3 +64,12 @@ pub async fn count(db: &Db) -> Result<i64> {
         with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await)?,
     )
 }
+
+/// Every organisation, by name (imports look organisations up by name).
+pub async fn all(db: &Db) -> Result<Vec<Organisation>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, name, kind, unit_id, created_at, updated_at FROM organisations ORDER BY name, id"
+    )
+    .fetch_all(p)
+    .await)?)
+}

@@ -100,7 +100,10 @@ fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
 }
 
-async fn principal_of(state: &AppState, account: accounts::Account) -> Result<Principal, AppError> {
+pub(crate) async fn principal_of(
+    state: &AppState,
+    account: accounts::Account,
+) -> Result<Principal, AppError> {
     let grants = accounts::grants(&state.db, account.id).await?;
     Ok(Principal {
         account_id: account.id,

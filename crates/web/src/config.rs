@@ -24,6 +24,8 @@ pub struct Config {
     pub petition_limit: i64,
     /// An SMTP server is configured: e-mails are queued for the job runner to send.
     pub mail_enabled: bool,
+    /// Spreadsheet exports of more rows than this are built in the background.
+    pub export_async_rows: i64,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             seal_key: None,
             petition_limit: 10,
             mail_enabled: false,
+            export_async_rows: crate::export::ASYNC_ROWS,
         }
     }
 }

@@ -14,17 +14,25 @@ use danvan_domain::petition::{Channel, Kind as PetitionKind, State as PetitionSt
 use danvan_domain::policy::Principal;
 use danvan_export::{Cell, Column, Kind, Table};
 use danvan_storage::audit::AuditFilter;
+use danvan_storage::exports::{self, Export};
 use danvan_storage::movement::initiatives::Filter as InitiativeFilter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use crate::error::AppError;
 use crate::service::petitions::ListQuery as PetitionQuery;
 use crate::state::AppState;
 
-/// The most rows one download holds; a larger list must be narrowed with filters (large
-/// exports as background jobs are not built yet).
+/// The most rows one download holds; a larger list must be narrowed with filters.
 pub const MAX_ROWS: i64 = 100_000;
+/// Lists longer than this are built in the background (the default of
+/// `Config::export_async_rows`): the request answers 202 at once and the file waits on
+/// "Tải về" (`/tai-ve`).
+pub const ASYNC_ROWS: i64 = 5_000;
+/// Rows a background export reads per query, between progress updates.
+const CHUNK: i64 = 1_000;
+/// How long a background export's file is kept.
+const KEEP_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,6 +48,10 @@ pub struct FormatQuery {
     /// download with Vietnamese column titles instead of JSON; `json` or absent: JSON.
     /// Anything else is refused with 422 `unknown_format`.
     pub format: Option<String>,
+    /// With `format`: build the file in the background even if the list is short (longer
+    /// lists always are); the answer is then 202 with the export's `id`, `state` and `url`.
+    #[serde(rename = "async")]
+    pub run_async: bool,
 }
 
 impl FormatQuery {
@@ -139,15 +151,15 @@ fn opt_text(s: Option<&str>) -> Cell {
 /// The caller's petition queue (the same scope and filters as `GET /api/v1/petitions` and
 /// `/xu-ly`), every page. No petitioner data and no petition text: only what identifies and
 /// tracks the case.
-pub async fn petitions(
+async fn petitions(
     state: &AppState,
     who: &Principal,
     q: &PetitionQuery,
-) -> Result<Table, AppError> {
-    let (rows, total) = crate::service::petitions::list_window(state, who, q, MAX_ROWS, 0).await?;
-    if total > MAX_ROWS {
-        return Err(too_large(total));
-    }
+    limit: i64,
+    offset: i64,
+) -> Result<(Table, i64), AppError> {
+    let (rows, total) =
+        crate::service::petitions::list_window(state, who, q, limit, offset).await?;
     let tree = state.tree();
     let today = state.clock.today();
     let bodies = crate::service::petitions::body_names(
@@ -195,7 +207,7 @@ pub async fn petitions(
             ]
         })
         .collect();
-    Ok(Table {
+    let table = Table {
         title: "Kiến nghị".into(),
         columns: vec![
             col("Mã theo dõi", Kind::Text),
@@ -218,20 +230,21 @@ pub async fn petitions(
             col("Mức nhắc việc", Kind::Integer),
         ],
         rows: table_rows,
-    })
+    };
+    Ok((table, total))
 }
 
 /// Models: public ones for everybody, unpublished ones in the caller's scope (the same
 /// rule as `GET /api/v1/initiatives`), every page.
-pub async fn initiatives(
+async fn initiatives(
     state: &AppState,
     who: Option<&Principal>,
     filter: InitiativeFilter,
-) -> Result<Table, AppError> {
-    let (rows, total) = crate::service::initiatives::list(state, who, filter, MAX_ROWS, 0).await?;
-    if total > MAX_ROWS {
-        return Err(too_large(total));
-    }
+    limit: i64,
+    offset: i64,
+) -> Result<(Table, i64), AppError> {
+    let (rows, total) =
+        crate::service::initiatives::list(state, who, filter, limit, offset).await?;
     let years: HashMap<i64, i64> = danvan_storage::movement::campaigns::list(&state.db)
         .await?
         .into_iter()
@@ -267,7 +280,7 @@ pub async fn initiatives(
             ]
         })
         .collect();
-    Ok(Table {
+    let table = Table {
         title: "Mô hình Dân vận khéo".into(),
         columns: vec![
             col("Mã mô hình", Kind::Integer),
@@ -285,15 +298,13 @@ pub async fn initiatives(
             col("Đường dẫn", Kind::Text),
         ],
         rows: table_rows,
-    })
+    };
+    Ok((table, total))
 }
 
 /// Organisations in the caller's scope.
-pub async fn organisations(state: &AppState, who: &Principal) -> Result<Table, AppError> {
+async fn organisations(state: &AppState, who: &Principal) -> Result<Table, AppError> {
     let orgs = crate::service::organisations::list(state, who).await?;
-    if orgs.len() as i64 > MAX_ROWS {
-        return Err(too_large(orgs.len() as i64));
-    }
     let tree = state.tree();
     let rows = orgs
         .iter()
@@ -327,13 +338,14 @@ pub async fn organisations(state: &AppState, who: &Principal) -> Result<Table, A
     })
 }
 
-/// The audit trail, newest first (the caller's right to see it is checked by the caller of
-/// this function, as for the JSON).
-pub async fn audit(state: &AppState, filter: &AuditFilter) -> Result<Table, AppError> {
-    let (entries, total) = danvan_storage::audit::list(&state.db, filter, MAX_ROWS, 0).await?;
-    if total > MAX_ROWS {
-        return Err(too_large(total));
-    }
+/// The audit trail, newest first (the caller's right to see it is checked by [`window`]).
+async fn audit(
+    state: &AppState,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Table, i64), AppError> {
+    let (entries, total) = danvan_storage::audit::list(&state.db, filter, limit, offset).await?;
     let rows = entries
         .into_iter()
         .map(|e| {
@@ -350,7 +362,7 @@ pub async fn audit(state: &AppState, filter: &AuditFilter) -> Result<Table, AppE
             ]
         })
         .collect();
-    Ok(Table {
+    let table = Table {
         title: "Nhật ký thao tác".into(),
         columns: vec![
             col("Số thứ tự", Kind::Integer),
@@ -364,7 +376,8 @@ pub async fn audit(state: &AppState, filter: &AuditFilter) -> Result<Table, AppE
             col("Mã băm", Kind::Text),
         ],
         rows,
-    })
+    };
+    Ok((table, total))
 }
 
 /// The results roll-up by field: one row per field and indicator kind.
@@ -417,4 +430,642 @@ pub fn results(r: &crate::service::results::Rollup, at: NaiveDate) -> Table {
         ],
         rows,
     }
+}
+
+/// One council's scores as the caller may see them on the council page: a row per model and
+/// member (or one row for a model whose tally is still hidden from the caller — blind
+/// scoring), with the recusals, the mean, the classification and the rank.
+fn scores(views: &[crate::service::councils::CouncilView]) -> Table {
+    let mut rows = Vec::new();
+    for v in views {
+        for m in &v.models {
+            let base = vec![
+                Cell::text(&v.name),
+                Cell::Integer(v.year),
+                Cell::from(m.rank.map(|r| r as i64)),
+                Cell::Integer(m.initiative_id),
+                Cell::text(&m.title),
+                Cell::text(&m.registrant_name),
+                Cell::text(&m.unit_name),
+                Cell::from(m.count.map(|c| c as i64)),
+                Cell::from(m.mean),
+                Cell::from(m.spread),
+                Cell::from(m.classification_label.clone()),
+            ];
+            if !m.visible {
+                let mut row = base.clone();
+                row.extend([
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::text(if m.recused {
+                        "Bạn không chấm mô hình này (tự rút)"
+                    } else {
+                        "Điểm của hội đồng chỉ hiện sau khi bạn chấm mô hình này"
+                    }),
+                ]);
+                rows.push(row);
+                continue;
+            }
+            for member in &v.members {
+                let score = m.scores.iter().find(|s| s.member_id == member.account_id);
+                let recusal = v.recusals.iter().find(|r| {
+                    r.initiative_id == m.initiative_id && r.member_id == member.account_id
+                });
+                let mut row = base.clone();
+                row.extend([
+                    Cell::text(&member.display_name),
+                    Cell::from(score.map(|s| s.total)),
+                    match (recusal, score) {
+                        (Some(r), _) => Cell::text(format!("Không chấm (tự rút): {}", r.reason)),
+                        (None, None) => Cell::text("Chưa chấm"),
+                        (None, Some(_)) => Cell::Empty,
+                    },
+                ]);
+                rows.push(row);
+            }
+        }
+    }
+    Table {
+        title: "Điểm hội đồng".into(),
+        columns: vec![
+            col("Hội đồng", Kind::Text),
+            col("Năm", Kind::Integer),
+            col("Xếp hạng", Kind::Integer),
+            col("Mã mô hình", Kind::Integer),
+            col("Tên mô hình", Kind::Text),
+            col("Đơn vị đăng ký", Kind::Text),
+            col("Địa bàn", Kind::Text),
+            col("Số thành viên đã chấm", Kind::Integer),
+            col("Điểm trung bình", Kind::Number),
+            col("Chênh lệch cao – thấp", Kind::Number),
+            col("Xếp loại", Kind::Text),
+            col("Thành viên", Kind::Text),
+            col("Điểm của thành viên", Kind::Number),
+            col("Ghi chú", Kind::Text),
+        ],
+        rows,
+    }
+}
+
+/// Decisions with a row per recipient (number, date, signer, recipient, form). The schema
+/// holds no prize money, so no amount column is made up.
+fn decisions(list: &[crate::service::commendations::DecisionOut]) -> Table {
+    let mut rows = Vec::new();
+    for d in list {
+        let base = vec![
+            opt_text(d.number.as_deref()),
+            Cell::from(d.signed_on),
+            Cell::text(&d.issuing_body),
+            opt_text(d.signer_name.as_deref()),
+            opt_text(d.signer_title.as_deref()),
+            Cell::Bool(d.signed_as_deputy),
+            Cell::text(&d.form),
+            Cell::text(if d.state == danvan_storage::movement::decisions::ISSUED {
+                "Đã ban hành"
+            } else {
+                "Dự thảo"
+            }),
+            Cell::Integer(d.year),
+        ];
+        if d.recipients.is_empty() {
+            let mut row = base.clone();
+            row.extend(std::iter::repeat_n(Cell::Empty, 5));
+            row.push(Cell::text(&d.url));
+            rows.push(row);
+        }
+        for r in &d.recipients {
+            let mut row = base.clone();
+            row.extend([
+                Cell::text(&r.name),
+                Cell::from(r.initiative_id),
+                Cell::from(r.model_title.clone()),
+                Cell::from(r.unit_name.clone()),
+                Cell::from(r.classification_label.clone()),
+                Cell::text(&d.url),
+            ]);
+            rows.push(row);
+        }
+    }
+    Table {
+        title: "Quyết định khen thưởng".into(),
+        columns: vec![
+            col("Số quyết định", Kind::Text),
+            col("Ngày ký", Kind::Date),
+            col("Cơ quan ban hành", Kind::Text),
+            col("Người ký", Kind::Text),
+            col("Chức vụ người ký", Kind::Text),
+            col("Ký thay (KT.)", Kind::Bool),
+            col("Hình thức khen thưởng", Kind::Text),
+            col("Trạng thái", Kind::Text),
+            col("Năm", Kind::Integer),
+            col("Tập thể, cá nhân được khen", Kind::Text),
+            col("Mã mô hình", Kind::Integer),
+            col("Tên mô hình", Kind::Text),
+            col("Địa bàn", Kind::Text),
+            col("Xếp loại", Kind::Text),
+            col("Đường dẫn", Kind::Text),
+        ],
+        rows,
+    }
+}
+
+/// What can be exported, also in the background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Petitions,
+    Initiatives,
+    Organisations,
+    Audit,
+    Scores,
+    Decisions,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 6] = [
+        ExportKind::Petitions,
+        ExportKind::Initiatives,
+        ExportKind::Organisations,
+        ExportKind::Audit,
+        ExportKind::Scores,
+        ExportKind::Decisions,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportKind::Petitions => "petitions",
+            ExportKind::Initiatives => "initiatives",
+            ExportKind::Organisations => "organisations",
+            ExportKind::Audit => "audit",
+            ExportKind::Scores => "scores",
+            ExportKind::Decisions => "decisions",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ExportKind> {
+        ExportKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The file name's stem (Vietnamese).
+    pub fn stem(self) -> &'static str {
+        match self {
+            ExportKind::Petitions => "kiến-nghị",
+            ExportKind::Initiatives => "mô-hình",
+            ExportKind::Organisations => "tổ-chức",
+            ExportKind::Audit => "nhật-ký",
+            ExportKind::Scores => "điểm-hội-đồng",
+            ExportKind::Decisions => "quyết-định-khen-thưởng",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            ExportKind::Petitions => "Kiến nghị",
+            ExportKind::Initiatives => "Mô hình",
+            ExportKind::Organisations => "Tổ chức",
+            ExportKind::Audit => "Nhật ký thao tác",
+            ExportKind::Scores => "Điểm hội đồng",
+            ExportKind::Decisions => "Quyết định khen thưởng",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ExportKind::Petitions => "Petitions",
+            ExportKind::Initiatives => "Models",
+            ExportKind::Organisations => "Organisations",
+            ExportKind::Audit => "Audit trail",
+            ExportKind::Scores => "Council scores",
+            ExportKind::Decisions => "Commendation decisions",
+        }
+    }
+}
+
+/// A list's query parameters, kept as they came (minus `format` and `async`) so that a
+/// background export reads the list exactly as the request would have.
+pub type Filters = std::collections::BTreeMap<String, String>;
+
+/// The query parameters of a request, for [`respond`].
+pub fn filters(raw: Option<&str>) -> Filters {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "format" && k != "async" && k != "page" && k != "per_page")
+        .collect()
+}
+
+fn parse_filters<T: serde::de::DeserializeOwned>(f: &Filters) -> Result<T, AppError> {
+    let q = serde_urlencoded::to_string(f).map_err(|e| AppError::Internal(e.to_string()))?;
+    serde_urlencoded::from_str(&q).map_err(|e| {
+        AppError::BadRequest("invalid_query", format!("Invalid query parameters: {e}"))
+    })
+}
+
+/// The audit browser's filters (the names of `GET /api/v1/audit` and `/quan-tri/nhat-ky`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AuditParams {
+    actor: String,
+    action: String,
+    entity_type: String,
+    from: String,
+    to: String,
+}
+
+fn id_filter(f: &Filters, key: &str) -> Result<Option<i64>, AppError> {
+    f.get(key)
+        .map(|v| v.trim().parse::<i64>().map_err(|_| AppError::NotFound))
+        .transpose()
+}
+
+/// Rows `[offset, offset + limit)` of a list that is built whole (short lists).
+fn slice(mut t: Table, limit: i64, offset: i64) -> (Table, i64) {
+    let total = t.rows.len() as i64;
+    let start = offset.clamp(0, total) as usize;
+    let end = offset.saturating_add(limit).clamp(0, total) as usize;
+    t.rows = t.rows.drain(start..end).collect();
+    (t, total)
+}
+
+/// One window of an export, with the list's total: every kind asks the same service and
+/// policy as its JSON list, so a file holds exactly what the caller may see *now* (a
+/// background export runs this again for its owner when the job runs).
+pub async fn window(
+    state: &AppState,
+    who: Option<&Principal>,
+    kind: ExportKind,
+    f: &Filters,
+    limit: i64,
+    offset: i64,
+) -> Result<(Table, i64), AppError> {
+    let signed_in = || who.ok_or(AppError::Unauthenticated);
+    match kind {
+        ExportKind::Petitions => {
+            let q: PetitionQuery = parse_filters(f)?;
+            petitions(state, signed_in()?, &q, limit, offset).await
+        }
+        ExportKind::Initiatives => {
+            let q: crate::api::movement::ListQuery = parse_filters(f)?;
+            initiatives(state, who, q.filter(state)?, limit, offset).await
+        }
+        ExportKind::Organisations => Ok(slice(
+            organisations(state, signed_in()?).await?,
+            limit,
+            offset,
+        )),
+        ExportKind::Audit => {
+            let p = signed_in()?;
+            danvan_domain::policy::authorize(
+                p,
+                danvan_domain::policy::Action::ViewAudit,
+                None,
+                &state.tree(),
+            )?;
+            let q: AuditParams = parse_filters(f)?;
+            let filter =
+                crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
+            audit(state, &filter, limit, offset).await
+        }
+        ExportKind::Scores => {
+            let p = signed_in()?;
+            let ids = match id_filter(f, "council")? {
+                Some(id) => vec![id],
+                None => crate::service::councils::list_for(state, p)
+                    .await?
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect(),
+            };
+            let mut views = Vec::new();
+            for id in ids {
+                views.push(crate::service::councils::view(state, p, id).await?);
+            }
+            Ok(slice(scores(&views), limit, offset))
+        }
+        ExportKind::Decisions => {
+            let ids = match id_filter(f, "decision")? {
+                Some(id) => vec![id],
+                None => crate::service::commendations::list(state, who)
+                    .await?
+                    .into_iter()
+                    .map(|d| d.id)
+                    .collect(),
+            };
+            let mut list = Vec::new();
+            for id in ids {
+                list.push(crate::service::commendations::get(state, who, id).await?);
+            }
+            Ok(slice(decisions(&list), limit, offset))
+        }
+    }
+}
+
+/// A background export as the API shows it to its owner.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExportOut {
+    pub id: i64,
+    pub kind: String,
+    pub format: String,
+    /// queued, running, done or failed
+    pub state: String,
+    pub rows_done: i64,
+    pub rows_total: Option<i64>,
+    /// Where to ask for the state.
+    pub url: String,
+    /// The file, once done.
+    pub file_url: Option<String>,
+    pub file_name: Option<String>,
+    pub error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Export> for ExportOut {
+    fn from(e: Export) -> Self {
+        ExportOut {
+            url: format!("/api/v1/exports/{}", e.id),
+            file_url: (e.state == exports::DONE).then(|| format!("/api/v1/exports/{}/file", e.id)),
+            id: e.id,
+            kind: e.kind,
+            format: e.format,
+            state: e.state,
+            rows_done: e.rows_done,
+            rows_total: e.rows_total,
+            file_name: e.file_name,
+            error: e.error,
+            created_at: e.created_at,
+            finished_at: e.finished_at,
+            expires_at: e.expires_at,
+        }
+    }
+}
+
+/// Answers a list's `format=`: the file at once, or — for a signed-in caller whose list is
+/// longer than the threshold, or who asked `async=true` — a queued background export: 202
+/// with `{"id", "state", "url"}` from the API, a redirect to "Tải về" from a page.
+pub async fn respond(
+    state: &AppState,
+    who: Option<&Principal>,
+    kind: ExportKind,
+    f: Filters,
+    q: &FormatQuery,
+    from_page: bool,
+) -> Result<Response, AppError> {
+    let format = q.parse()?.ok_or(AppError::NotFound)?;
+    let (_, total) = window(state, who, kind, &f, 1, 0).await?;
+    if let Some(p) = who
+        && (q.run_async || total > state.config.export_async_rows)
+    {
+        if total > MAX_ROWS {
+            return Err(too_large(total));
+        }
+        let e = queue(state, p, kind, &f, format, total).await?;
+        if from_page {
+            return Ok(
+                axum::response::Redirect::to(&format!("/tai-ve?moi={}", e.id)).into_response(),
+            );
+        }
+        return Ok((
+            axum::http::StatusCode::ACCEPTED,
+            [(header::LOCATION, format!("/api/v1/exports/{}", e.id))],
+            axum::Json(ExportOut::from(e)),
+        )
+            .into_response());
+    }
+    if total > MAX_ROWS {
+        return Err(too_large(total));
+    }
+    let (table, _) = window(state, who, kind, &f, MAX_ROWS, 0).await?;
+    download(state, &table, format, kind.stem())
+}
+
+/// Job kind of a background export: payload `{"export": id}`.
+pub const EXPORT_JOB: &str = "export";
+
+#[derive(Serialize, Deserialize)]
+struct ExportJob {
+    export: i64,
+}
+
+fn format_code(f: Format) -> &'static str {
+    match f {
+        Format::Xlsx => "xlsx",
+        Format::Csv => "csv",
+    }
+}
+
+async fn queue(
+    state: &AppState,
+    who: &Principal,
+    kind: ExportKind,
+    f: &Filters,
+    format: Format,
+    total: i64,
+) -> Result<Export, AppError> {
+    let filters = serde_json::to_string(f).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = exports::create(
+        &state.db,
+        who.account_id,
+        kind.code(),
+        &filters,
+        format_code(format),
+        Some(total),
+        crate::now() + chrono::Duration::days(KEEP_DAYS),
+    )
+    .await?;
+    let payload = serde_json::to_string(&ExportJob { export: id })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    danvan_storage::jobs::enqueue(&state.db, EXPORT_JOB, &payload, crate::now(), None).await?;
+    exports::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// One of the caller's exports; anybody else's is "not found", not "forbidden", so that
+/// ids reveal nothing.
+pub async fn mine(state: &AppState, who: &Principal, id: i64) -> Result<Export, AppError> {
+    match exports::by_id(&state.db, id).await? {
+        Some(e) if e.account_id == who.account_id => Ok(e),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The finished file of one of the caller's exports, as a download.
+pub async fn file(state: &AppState, who: &Principal, id: i64) -> Result<Response, AppError> {
+    let e = mine(state, who, id).await?;
+    let (Some(path), Some(name)) = (e.file_path.as_deref(), e.file_name.as_deref()) else {
+        return Err(AppError::Conflict("export_not_ready"));
+    };
+    if e.state != exports::DONE || e.expires_at < crate::now() {
+        return Err(AppError::Conflict("export_not_ready"));
+    }
+    let bytes = tokio::fs::read(state.config.data_dir.join(path))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let content_type = if e.format == "csv" {
+        CSV_TYPE
+    } else {
+        XLSX_TYPE
+    };
+    let mut resp = bytes.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&danvan_export::content_disposition(name))
+            .map_err(|e| AppError::Internal(format!("content-disposition: {e}")))?,
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(resp)
+}
+
+/// Builds one export for its owner, chunk by chunk, and keeps the file.
+async fn build(state: &AppState, e: &Export) -> Result<i64, AppError> {
+    let account = danvan_storage::accounts::by_id(&state.db, e.account_id)
+        .await?
+        .filter(|a| !a.is_disabled)
+        .ok_or(AppError::Forbidden)?;
+    // The owner's rights as they are now, not as they were when the export was asked for.
+    let who = crate::auth::principal_of(state, account).await?;
+    let kind = ExportKind::parse(&e.kind).ok_or(AppError::NotFound)?;
+    let f: Filters =
+        serde_json::from_str(&e.filters).map_err(|err| AppError::Internal(err.to_string()))?;
+    let format = if e.format == "csv" {
+        Format::Csv
+    } else {
+        Format::Xlsx
+    };
+    let (mut table, mut total) = window(state, Some(&who), kind, &f, CHUNK, 0).await?;
+    if total > MAX_ROWS {
+        return Err(too_large(total));
+    }
+    exports::start(&state.db, e.id, total).await?;
+    loop {
+        let done = table.rows.len() as i64;
+        exports::progress(&state.db, e.id, done, total.max(done)).await?;
+        if done >= total {
+            break;
+        }
+        let (next, t) = window(state, Some(&who), kind, &f, CHUNK, done).await?;
+        if next.rows.is_empty() {
+            break;
+        }
+        total = t;
+        table.rows.extend(next.rows);
+    }
+    let rows = table.rows.len() as i64;
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        Format::Xlsx => danvan_export::to_xlsx(&table).map_err(|e| e.to_string()),
+        Format::Csv => Ok(danvan_export::to_csv(&table)),
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::Internal)?;
+    let ext = format_code(format);
+    let stored = format!("{}-{}.{ext}", e.id, danvan_domain::secret::random_token());
+    let dir = state.config.data_dir.join(EXPORT_DIR);
+    let name = stored.clone();
+    tokio::task::spawn_blocking(move || danvan_files::write_durably(&dir, &name, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("cannot write the export: {e}")))?;
+    let file_name = format!("{}-{}.{ext}", kind.stem(), state.clock.today());
+    exports::finish(
+        &state.db,
+        e.id,
+        rows,
+        &format!("{EXPORT_DIR}/{stored}"),
+        &file_name,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// Where background exports are kept, under the data dir.
+const EXPORT_DIR: &str = "exports";
+
+/// Runs export jobs and removes expired export files; handed to the job runner by
+/// whoever starts it (`danvan serve`), since the jobs crate cannot know the web layer.
+pub struct ExportJobs {
+    pub state: AppState,
+}
+
+impl ExportJobs {
+    async fn run_export(&self, job: &danvan_storage::jobs::Job) -> danvan_jobs::Outcome {
+        let req: ExportJob = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+        let Some(e) = exports::by_id(&self.state.db, req.export)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(format!("export {} is gone", req.export));
+        };
+        if e.state == exports::DONE {
+            return Ok(format!("export {} was done already", e.id));
+        }
+        match build(&self.state, &e).await {
+            Ok(rows) => Ok(format!("export {}: {rows} rows", e.id)),
+            Err(err) => {
+                // Refused or broken exports are not retried: the owner sees why on "Tải về"
+                // and asks again.
+                exports::fail(&self.state.db, e.id, &err.message(true))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!("export {} failed: {}", e.id, err.message(false)))
+            }
+        }
+    }
+
+    async fn purge(&self) -> danvan_jobs::Outcome {
+        let expired = exports::expired(&self.state.db, crate::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut removed = 0;
+        for e in expired {
+            if let Some(path) = &e.file_path {
+                match tokio::fs::remove_file(self.state.config.data_dir.join(path)).await {
+                    Ok(()) => {}
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    // Keep the row so the next housekeeping tries the file again.
+                    Err(err) => {
+                        tracing::warn!(export = e.id, error = %err, "cannot remove an expired export");
+                        continue;
+                    }
+                }
+            }
+            exports::delete(&self.state.db, e.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            removed += 1;
+        }
+        Ok(format!("{removed} expired exports"))
+    }
+}
+
+impl danvan_jobs::Handler for ExportJobs {
+    fn run<'a>(
+        &'a self,
+        job: &'a danvan_storage::jobs::Job,
+    ) -> danvan_jobs::BoxFuture<'a, Option<danvan_jobs::Outcome>> {
+        Box::pin(async move {
+            if job.kind == EXPORT_JOB {
+                Some(self.run_export(job).await)
+            } else {
+                None
+            }
+        })
+    }
+
+    fn housekeeping(&self) -> danvan_jobs::BoxFuture<'_, danvan_jobs::Outcome> {
+        Box::pin(self.purge())
+    }
+}
+
+/// The handler a server's job runner is given (`Runner::handler`), for export jobs.
+pub fn job_handler(state: &AppState) -> std::sync::Arc<dyn danvan_jobs::Handler> {
+    std::sync::Arc::new(ExportJobs {
+        state: state.clone(),
+    })
 }

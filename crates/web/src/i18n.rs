@@ -54,6 +54,15 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.organisations", "Tổ chức", "Organisations"),
     ("nav.accounts", "Tài khoản", "Accounts"),
     ("nav.audit", "Nhật ký", "Audit trail"),
+    // Spreadsheet imports and background downloads.
+    ("nav.imports", "Nhập dữ liệu", "Import data"),
+    ("nav.downloads", "Tải về", "Downloads"),
+    (
+        "imports.title",
+        "Nhập dữ liệu từ Excel, CSV",
+        "Import from Excel or CSV",
+    ),
+    ("downloads.title", "Tệp tải về của tôi", "My downloads"),
     ("nav.password", "Đổi mật khẩu", "Change password"),
     ("nav.signin", "Đăng nhập", "Sign in"),
     ("nav.signout", "Đăng xuất", "Sign out"),

@@ -501,12 +501,14 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("POST", "/api/v1/calendar/days"),
         ("DELETE", "/api/v1/calendar/days/{date}"),
         ("POST", "/api/v1/councils"),
+        ("GET", "/api/v1/councils"),
         ("GET", "/api/v1/councils/{id}"),
         ("POST", "/api/v1/councils/{id}/members"),
         ("POST", "/api/v1/councils/{id}/assignments"),
         ("POST", "/api/v1/councils/{id}/scores"),
         ("POST", "/api/v1/councils/{id}/close"),
         ("POST", "/api/v1/decisions"),
+        ("GET", "/api/v1/decisions"),
         ("GET", "/api/v1/decisions/{id}"),
         ("POST", "/api/v1/decisions/{id}/issue"),
         ("GET", "/api/v1/honour-roll"),
@@ -536,6 +538,9 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/petitions/{key}/reply.pdf"),
         ("GET", "/api/v1/imports/{kind}/template"),
         ("POST", "/api/v1/imports/{kind}"),
+        ("GET", "/api/v1/exports"),
+        ("GET", "/api/v1/exports/{id}"),
+        ("GET", "/api/v1/exports/{id}/file"),
     ]
 }
 

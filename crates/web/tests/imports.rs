@@ -206,7 +206,7 @@ async fn not_a_spreadsheet_and_templates() {
         assert_eq!(s, 422);
 
         // The templates carry the titles and an example row that imports as it is.
-        for kind in ["organisations", "holidays"] {
+        for kind in ["organisations", "holidays", "accounts", "initiatives"] {
             let r = app
                 .client()
                 .get(app.url(&format!("/api/v1/imports/{kind}/template?format=csv")))
@@ -215,7 +215,12 @@ async fn not_a_spreadsheet_and_templates() {
                 .unwrap();
             assert_eq!(r.status(), 200);
             let text = r.text().await.unwrap();
-            assert!(text.contains("Loại"), "{text}");
+            let title = match kind {
+                "accounts" => "Vai trò",
+                "initiatives" => "Chỉ tiêu 1,Đơn vị tính 1,Mục tiêu 1",
+                _ => "Loại",
+            };
+            assert!(text.contains(title), "{text}");
             let r = app
                 .client()
                 .get(app.url(&format!("/api/v1/imports/{kind}/template")))
@@ -228,5 +233,337 @@ async fn not_a_spreadsheet_and_templates() {
             let (s, body) = upload(&app, kind, &admin, bytes, "mau.xlsx").await;
             assert_eq!(s, 201, "{kind}: {body}");
         }
+    });
+}
+
+const ACC: &[&str] = &[
+    "Tên đăng nhập",
+    "Họ và tên",
+    "Vai trò",
+    "Đơn vị",
+    "Tổ chức",
+    "Thư điện tử",
+];
+
+#[tokio::test]
+async fn accounts_one_bad_row_writes_nothing_then_the_good_file_signs_in() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let bad = danvan_export::to_xlsx(&table(
+            ACC,
+            &[
+                &[
+                    "canbo.oceo",
+                    "Lâm Văn Tư",
+                    "unit_officer",
+                    "Xã Óc Eo",
+                    "",
+                    "",
+                ],
+                &[
+                    "hoinongdan.lx2",
+                    "Trần Thị Bé",
+                    "Người báo cáo của tổ chức",
+                    "30307",
+                    "",
+                    "",
+                ],
+                &["giamsat.x", "Mai Văn Hai", "giám đốc", "30307", "", ""],
+            ],
+        ))
+        .unwrap();
+        let before = app.count("accounts").await;
+        let audit_before = app.count("audit_log").await;
+        let (s, body) = upload(&app, "accounts", &admin, bad, "tk.xlsx").await;
+        assert_eq!(s, 422, "{body}");
+        let rows: Vec<(u64, String, String)> = body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["row"].as_u64().unwrap(),
+                    r["column"].as_str().unwrap().to_string(),
+                    r["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (3, "Tổ chức".into(), "organisation_required".into()),
+                (4, "Vai trò".into(), "unknown_role".into()),
+            ],
+            "{body}"
+        );
+        assert_eq!(app.count("accounts").await, before);
+        assert_eq!(app.count("audit_log").await, audit_before);
+
+        // Duplicates (folded) and units that do not exist are refused too.
+        let csv = "Tên đăng nhập,Họ và tên,Vai trò,Đơn vị\n\
+                   canbo.a,Nguyễn A,unit_officer,30307\n\
+                   CANBO.A,Nguyễn A,unit_officer,30307\n\
+                   canbo.b,Nguyễn B,unit_officer,Xã Không Có\n";
+        let (s, body) = upload(&app, "accounts", &admin, csv.into(), "tk.csv").await;
+        assert_eq!(s, 422, "{body}");
+        let codes: Vec<&str> = body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"duplicate_row"), "{body}");
+        assert!(codes.contains(&"unknown_unit"), "{body}");
+
+        let good = danvan_export::to_xlsx(&table(
+            ACC,
+            &[
+                &[
+                    "canbo.oceo",
+                    "Lâm Văn Tư",
+                    "Cán bộ dân vận đơn vị",
+                    "Xa Oc Eo",
+                    "",
+                    "",
+                ],
+                &[
+                    "hoinongdan.lx2",
+                    "Trần Thị Bé",
+                    "reporter",
+                    "Phường Long Xuyên",
+                    "Hội Nông dân phường Long Xuyên",
+                    "be.tt@example.vn",
+                ],
+            ],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "accounts", &admin, good, "tk.xlsx").await;
+        assert_eq!(s, 201, "{body}");
+        assert_eq!(body["created"], 2);
+        assert_eq!(app.count("accounts").await, before + 2);
+        let creds = body["credentials"].as_array().unwrap();
+        assert_eq!(creds.len(), 2, "{body}");
+        // The passwords are in the answer only: not in the audit trail.
+        let (_, audit) = get(&app, "/api/v1/audit?per_page=50", Some(&admin)).await;
+        for c in creds {
+            let username = c["username"].as_str().unwrap();
+            let password = c["password"].as_str().unwrap();
+            assert!(!audit.to_string().contains(password));
+            let r = app
+                .client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&serde_json::json!({"username": username, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{username} signs in");
+        }
+        // The same file again: the logins are taken now.
+        let again = danvan_export::to_xlsx(&table(
+            ACC,
+            &[&["canbo.oceo", "Lâm Văn Tư", "unit_officer", "30688", "", ""]],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "accounts", &admin, again, "tk.xlsx").await;
+        assert_eq!(s, 422, "{body}");
+        assert_eq!(body["rows"][0]["code"], "username_taken");
+        // Only the province admin creates accounts.
+        let officer = app.token("demo.longxuyen").await;
+        let csv = "Tên đăng nhập,Họ và tên,Vai trò,Đơn vị\nx.y,X Y,unit_officer,30307\n";
+        let (s, _) = upload(&app, "accounts", &officer, csv.into(), "tk.csv").await;
+        assert_eq!(s, 403);
+    });
+}
+
+fn initiative_titles() -> Vec<&'static str> {
+    vec![
+        "Tên mô hình",
+        "Lĩnh vực",
+        "Đợt thi đua",
+        "Đơn vị",
+        "Tổ chức",
+        "Ngày bắt đầu",
+        "Mô tả",
+        "Chỉ tiêu 1",
+        "Đơn vị tính 1",
+        "Mục tiêu 1",
+        "Chỉ tiêu 2",
+        "Đơn vị tính 2",
+        "Mục tiêu 2",
+    ]
+}
+
+#[tokio::test]
+async fn initiatives_with_indicators() {
+    each_backend!(|app| {
+        let reporter = app.token("demo.hoinongdan").await;
+        let year = chrono::Local::now().format("%Y").to_string();
+        let titles = initiative_titles();
+        let bad = danvan_export::to_xlsx(&table(
+            &titles,
+            &[
+                &[
+                    "Cánh đồng lớn liên kết",
+                    "Kinh tế",
+                    &year,
+                    "30307",
+                    "Hội Nông dân phường Long Xuyên",
+                    "",
+                    "Liên kết sản xuất lúa chất lượng cao.",
+                    "Hộ được giúp",
+                    "",
+                    "40",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "Mô hình thứ hai",
+                    "Văn hóa xã hội",
+                    &year,
+                    "Phường Không Có",
+                    "Hội Nông dân phường Long Xuyên",
+                    "",
+                    "Mô tả.",
+                    "Hộ được giúp",
+                    "",
+                    "nhiều",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "Cánh đồng lớn liên kết",
+                    "economy",
+                    &year,
+                    "Phường Long Xuyên",
+                    "Hội Nông dân phường Long Xuyên",
+                    "",
+                    "Trùng.",
+                    "households",
+                    "",
+                    "40",
+                    "",
+                    "",
+                    "",
+                ],
+            ],
+        ))
+        .unwrap();
+        let before = app.count("initiatives").await;
+        let (s, body) = upload(&app, "initiatives", &reporter, bad, "mh.xlsx").await;
+        assert_eq!(s, 422, "{body}");
+        let rows: Vec<(u64, String, String)> = body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["row"].as_u64().unwrap(),
+                    r["column"].as_str().unwrap().to_string(),
+                    r["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            rows.contains(&(3, "Đơn vị".into(), "unknown_unit".into())),
+            "{body}"
+        );
+        assert!(
+            rows.contains(&(3, "Mục tiêu 1".into(), "invalid_target".into())),
+            "{body}"
+        );
+        assert!(
+            rows.contains(&(4, "".into(), "duplicate_row".into())),
+            "{body}"
+        );
+        assert_eq!(app.count("initiatives").await, before);
+
+        let good = danvan_export::to_xlsx(&table(
+            &titles,
+            &[
+                &[
+                    "Cánh đồng lớn liên kết",
+                    "Kinh tế",
+                    &year,
+                    "30307",
+                    "Hội Nông dân phường Long Xuyên",
+                    "",
+                    "Liên kết sản xuất lúa chất lượng cao.",
+                    "Hộ được giúp",
+                    "hộ",
+                    "40",
+                    "Sản lượng lúa tăng thêm",
+                    "tấn",
+                    "1.250,5",
+                ],
+                &[
+                    "Tổ vay vốn xoay vòng",
+                    "economy",
+                    &year,
+                    "Phuong Long Xuyen",
+                    "",
+                    "01/12/2026",
+                    "Giúp hội viên vay vốn.",
+                    "Tiền huy động",
+                    "",
+                    "150000000",
+                    "",
+                    "",
+                    "",
+                ],
+            ],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "initiatives", &reporter, good, "mh.xlsx").await;
+        assert_eq!(s, 201, "{body}");
+        assert_eq!(body["created"], 2);
+        let (_, list) = get(&app, "/api/v1/initiatives?per_page=100", Some(&reporter)).await;
+        let items = list["items"]
+            .as_array()
+            .unwrap_or_else(|| list.as_array().unwrap());
+        let id = items
+            .iter()
+            .find(|i| i["title"] == "Cánh đồng lớn liên kết")
+            .map(|i| i["id"].as_i64().unwrap())
+            .unwrap_or_else(|| panic!("listed: {list}"));
+        let (s, one) = get(&app, &format!("/api/v1/initiatives/{id}"), Some(&reporter)).await;
+        assert_eq!(s, 200, "{one}");
+        assert_eq!(one["state"], "submitted", "{one}");
+        let inds = one["indicators"].as_array().unwrap();
+        assert_eq!(inds.len(), 2, "{one}");
+        assert!(
+            inds.iter()
+                .any(|i| i["kind"] == "households" && i["target"] == 40.0),
+            "{one}"
+        );
+        assert!(
+            inds.iter()
+                .any(|i| i["kind"] == "custom" && i["target"] == 1250.5),
+            "{one}"
+        );
+        // A reporter registers for its own organisation only.
+        let other = danvan_export::to_xlsx(&table(
+            &titles,
+            &[&[
+                "Mô hình của tổ chức khác",
+                "Kinh tế",
+                &year,
+                "30688",
+                "Hội Liên hiệp Phụ nữ xã Óc Eo",
+                "",
+                "Không được phép.",
+                "Hộ được giúp",
+                "",
+                "5",
+                "",
+                "",
+                "",
+            ]],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "initiatives", &reporter, other, "mh.xlsx").await;
+        assert_eq!(s, 422, "{body}");
+        assert_eq!(body["rows"][0]["code"], "forbidden", "{body}");
     });
 }

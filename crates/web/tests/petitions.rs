@@ -1690,6 +1690,7 @@ async fn reminders_and_answers_go_out_by_mail() {
             })
             .unwrap();
             let runner = danvan_jobs::Runner {
+                handler: None,
                 db: app.db().clone(),
                 clock: app.state.clock.clone(),
                 mailer: Some(mailer),

@@ -256,6 +256,16 @@ async fn every_route_checks_role_and_scope() {
             ),
             ("POST", "/api/v1/imports/organisations".into(), None, 401),
             ("POST", "/api/v1/imports/holidays".into(), None, 401),
+            ("POST", "/api/v1/imports/accounts".into(), None, 401),
+            ("POST", "/api/v1/imports/initiatives".into(), None, 401),
+            ("GET", "/api/v1/councils".into(), None, 401),
+            ("GET", "/api/v1/councils/1?format=xlsx".into(), None, 401),
+            // Issued decisions are public, as a list and as a file.
+            ("GET", "/api/v1/decisions".into(), None, 200),
+            ("GET", "/api/v1/decisions?format=csv".into(), None, 200),
+            ("GET", "/api/v1/exports".into(), None, 401),
+            ("GET", "/api/v1/exports/1".into(), None, 401),
+            ("GET", "/api/v1/exports/1/file".into(), None, 401),
             ("GET", "/api/v1/search?q=".into(), None, 422),
             ("GET", "/api/v1/routing-rules".into(), None, 401),
             (
@@ -545,8 +555,61 @@ async fn every_route_checks_role_and_scope() {
                 200,
                 200,
             ),
+            // Councils: overseers (the supervisor) and members only; scores as files too.
+            ("GET", "/api/v1/councils".into(), None, 403, 200, 403),
+            (
+                "GET",
+                "/api/v1/councils/1?format=csv".into(),
+                None,
+                403,
+                200,
+                403,
+            ),
+            (
+                "GET",
+                "/api/v1/decisions?format=xlsx".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
+            (
+                "GET",
+                "/api/v1/decisions/1?format=csv".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
+            // One's own exports only: an id of nobody's (or somebody else's) is not found.
+            ("GET", "/api/v1/exports".into(), None, 200, 200, 200),
+            ("GET", "/api/v1/exports/999999".into(), None, 404, 404, 404),
+            (
+                "GET",
+                "/api/v1/exports/999999/file".into(),
+                None,
+                404,
+                404,
+                404,
+            ),
+            (
+                "GET",
+                "/api/v1/imports/accounts/template".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
             // Without a multipart body the upload is a bad request for everyone signed in;
             // the per-row policy is tested in imports.rs.
+            (
+                "POST",
+                "/api/v1/imports/accounts".into(),
+                None,
+                400,
+                400,
+                400,
+            ),
             (
                 "POST",
                 "/api/v1/imports/organisations".into(),
@@ -698,10 +761,27 @@ async fn every_route_checks_role_and_scope() {
             let r = browser.get(app.url(path)).send().await.unwrap();
             assert_eq!(r.status(), 403, "officer page {path}");
         }
-        for path in ["/bang-dieu-khien", "/to-chuc", "/tai-khoan/mat-khau"] {
+        for path in [
+            "/bang-dieu-khien",
+            "/to-chuc",
+            "/tai-khoan/mat-khau",
+            // The officer imports organisations of its unit, and has downloads.
+            "/quan-tri/nhap-du-lieu",
+            "/tai-ve",
+        ] {
             let r = browser.get(app.url(path)).send().await.unwrap();
             assert_eq!(r.status(), 200, "officer page {path}");
         }
+        // A supervisor reads and imports nothing.
+        let supervisor = app.browser();
+        app.sign_in(&supervisor, "demo.mttq", &app.password_of("demo.mttq"))
+            .await;
+        let r = supervisor
+            .get(app.url("/quan-tri/nhap-du-lieu"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "supervisor import page");
         let anon = app.browser();
         for path in [
             "/bang-dieu-khien",
@@ -712,6 +792,9 @@ async fn every_route_checks_role_and_scope() {
             "/hoi-dong",
             "/hoi-dong/1",
             "/hoi-dong/1/bien-ban",
+            "/quan-tri/nhap-du-lieu",
+            "/tai-ve",
+            "/tai-ve/1",
         ] {
             let r = anon.get(app.url(path)).send().await.unwrap();
             assert_eq!(

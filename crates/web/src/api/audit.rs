@@ -40,14 +40,16 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
     ApiQuery(format): ApiQuery<FormatQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let p = caller.require()?;
     authorize(p, Action::ViewAudit, None, &state.tree())?;
     let filter = crate::pages::audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
-    if let Some(format) = format.parse()? {
-        let table = crate::export::audit(&state, &filter).await?;
-        return crate::export::download(&state, &table, format, "nhật-ký");
+    if format.parse()?.is_some() {
+        let f = crate::export::filters(raw.as_deref());
+        let kind = crate::export::ExportKind::Audit;
+        return crate::export::respond(&state, Some(p), kind, f, &format, false).await;
     }
     let per_page = i64::from(q.per_page.unwrap_or(50).clamp(1, 500));
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 1_000_000));

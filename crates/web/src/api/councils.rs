@@ -7,8 +7,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use axum::response::{IntoResponse, Response};
+
 use crate::auth::Caller;
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::export::{ExportKind, ExportOut, FormatQuery};
 use crate::service::commendations::{
     self as commend, DecisionOut, DraftInput, HonourEntry, IssueInput,
 };
@@ -32,16 +35,79 @@ pub async fn create(
 }
 
 /// A council with the tally of each model (count, mean, spread, disagreement, classification,
-/// rank). A member sees a model's tally and the others' points only after scoring it.
-#[utoipa::path(get, path = "/api/v1/councils/{id}", tag = "councils", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = CouncilView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// rank). A member sees a model's tally and the others' points only after scoring it. With
+/// `format=xlsx|csv`: the scores as the caller sees them (a row per model and member).
+#[utoipa::path(get, path = "/api/v1/councils/{id}", tag = "councils", security(("bearer" = [])), params(("id" = i64, Path), FormatQuery),
+    responses((status = 200, body = CouncilView, description = "JSON, or the spreadsheet file with `format`"), (status = 202, body = ExportOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<CouncilView>, AppError> {
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<Response, AppError> {
     let p = caller.require()?;
-    Ok(ApiJson(svc::view(&state, p, id).await?))
+    if format.parse()?.is_some() {
+        let f = [("council".to_string(), id.to_string())].into();
+        return crate::export::respond(&state, Some(p), ExportKind::Scores, f, &format, false)
+            .await;
+    }
+    Ok(ApiJson(svc::view(&state, p, id).await?).into_response())
+}
+
+/// A council in the list.
+#[derive(Serialize, ToSchema)]
+pub struct CouncilSummary {
+    id: i64,
+    campaign_id: i64,
+    name: String,
+    level: String,
+    unit_code: String,
+    unit_name: String,
+    /// open or closed
+    state: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The council's page.
+    url: String,
+}
+
+/// The councils the caller may open: every council in scope for overseers (province
+/// administrator, supervisors), one's own for members. With `format=xlsx|csv`: the scores of
+/// all of them, as each council shows them to the caller.
+#[utoipa::path(get, path = "/api/v1/councils", tag = "councils", security(("bearer" = [])), params(FormatQuery),
+    responses((status = 200, body = [CouncilSummary], description = "JSON, or the spreadsheet file with `format`"), (status = 202, body = ExportOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<Response, AppError> {
+    let p = caller.require()?;
+    if format.parse()?.is_some() {
+        let kind = ExportKind::Scores;
+        return crate::export::respond(&state, Some(p), kind, Default::default(), &format, false)
+            .await;
+    }
+    let tree = state.tree();
+    let out: Vec<CouncilSummary> = svc::list_for(&state, p)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let unit = tree.get(c.unit_id);
+            CouncilSummary {
+                url: format!("/hoi-dong/{}", c.id),
+                id: c.id,
+                campaign_id: c.campaign_id,
+                name: c.name,
+                level: c.level,
+                unit_code: unit.map(|u| u.code.clone()).unwrap_or_default(),
+                unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                state: c.state,
+                created_at: c.created_at,
+                closed_at: c.closed_at,
+            }
+        })
+        .collect();
+    Ok(ApiJson(out).into_response())
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -161,16 +227,43 @@ pub async fn issue_decision(
 }
 
 /// One decision: issued decisions are public, drafts only for the province administrator.
-#[utoipa::path(get, path = "/api/v1/decisions/{id}", tag = "councils", params(("id" = i64, Path)),
-    responses((status = 200, body = DecisionOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// With `format=xlsx|csv`: the decision with a row per recipient.
+#[utoipa::path(get, path = "/api/v1/decisions/{id}", tag = "councils", params(("id" = i64, Path), FormatQuery),
+    responses((status = 200, body = DecisionOut, description = "JSON, or the spreadsheet file with `format`"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show_decision(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<DecisionOut>, AppError> {
-    Ok(ApiJson(
-        commend::get(&state, caller.principal.as_ref(), id).await?,
-    ))
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<Response, AppError> {
+    let who = caller.principal.as_ref();
+    if format.parse()?.is_some() {
+        let f = [("decision".to_string(), id.to_string())].into();
+        return crate::export::respond(&state, who, ExportKind::Decisions, f, &format, false).await;
+    }
+    Ok(ApiJson(commend::get(&state, who, id).await?).into_response())
+}
+
+/// Commendation decisions with their recipients: issued ones for everybody, drafts too for
+/// the province administrator. With `format=xlsx|csv`: a row per recipient (number, date,
+/// signer, form, recipient, model, classification).
+#[utoipa::path(get, path = "/api/v1/decisions", tag = "councils", params(FormatQuery),
+    responses((status = 200, body = [DecisionOut], description = "JSON, or the spreadsheet file with `format`"), (status = 202, body = ExportOut), (status = 422, body = ErrorBody)))]
+pub async fn list_decisions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(format): ApiQuery<FormatQuery>,
+) -> Result<Response, AppError> {
+    let who = caller.principal.as_ref();
+    if format.parse()?.is_some() {
+        let kind = ExportKind::Decisions;
+        return crate::export::respond(&state, who, kind, Default::default(), &format, false).await;
+    }
+    let mut out = Vec::new();
+    for d in commend::list(&state, who).await? {
+        out.push(commend::get(&state, who, d.id).await?);
+    }
+    Ok(ApiJson(out).into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -20,8 +20,8 @@ fn kind(s: &str) -> Result<ImportKind, AppError> {
         AppError::invalid(danvan_domain::FieldError::new(
             "kind",
             "unknown_import_kind",
-            "Loại nhập liệu không hợp lệ (organisations hoặc holidays).",
-            "Unknown import kind (organisations or holidays).",
+            "Loại nhập liệu không hợp lệ (organisations, accounts, initiatives hoặc holidays).",
+            "Unknown import kind (organisations, accounts, initiatives or holidays).",
         ))
     })
 }
@@ -30,6 +30,10 @@ fn kind(s: &str) -> Result<ImportKind, AppError> {
 pub struct ImportOut {
     kind: String,
     created: usize,
+    /// For accounts: each new login with its initial password, generated and answered this
+    /// once (only its hash is stored).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    credentials: Vec<imports::Credential>,
 }
 
 /// The refusal of a whole file: the usual error body plus every row problem.
@@ -42,7 +46,7 @@ pub struct ImportRejected {
 /// The empty template of an import (`format=xlsx`, the default, or `csv`): the
 /// Vietnamese column titles and one example row.
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "imports",
-    params(("kind" = String, Path, description = "organisations or holidays"), FormatQuery),
+    params(("kind" = String, Path, description = "organisations, accounts, initiatives or holidays"), FormatQuery),
     responses((status = 200, description = "The spreadsheet file"), (status = 422, body = ErrorBody)))]
 pub async fn template(
     State(state): State<AppState>,
@@ -60,7 +64,7 @@ pub async fn template(
 /// `import_rejected` with the list of rows. Otherwise all rows are written together, with
 /// one audit entry per record.
 #[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "organisations or holidays")),
+    params(("kind" = String, Path, description = "organisations, accounts, initiatives or holidays")),
     responses((status = 201, body = ImportOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ImportRejected)))]
 pub async fn import(
@@ -78,11 +82,13 @@ pub async fn import(
         ));
     }
     match imports::import(&state, &Importer::Person(&p), k, &bytes, &|_, _, _| {}).await {
-        Ok(created) => Ok((
+        Ok(out) => Ok((
             StatusCode::CREATED,
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
             axum::Json(ImportOut {
                 kind: k.code().to_string(),
-                created,
+                created: out.created,
+                credentials: out.credentials,
             }),
         )
             .into_response()),

@@ -7,6 +7,7 @@ mod auth;
 mod calendar;
 mod councils;
 mod documents;
+mod exports;
 mod imports;
 pub mod movement;
 mod organisations;
@@ -86,13 +87,19 @@ pub fn router() -> Router<AppState> {
                 .post(movement::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-        .route("/api/v1/councils", post(councils::create))
+        .route(
+            "/api/v1/councils",
+            get(councils::list).post(councils::create),
+        )
         .route("/api/v1/councils/{id}", get(councils::show))
         .route("/api/v1/councils/{id}/members", post(councils::add_member))
         .route("/api/v1/councils/{id}/assignments", post(councils::assign))
         .route("/api/v1/councils/{id}/scores", post(councils::score))
         .route("/api/v1/councils/{id}/close", post(councils::close))
-        .route("/api/v1/decisions", post(councils::draft_decision))
+        .route(
+            "/api/v1/decisions",
+            get(councils::list_decisions).post(councils::draft_decision),
+        )
         .route("/api/v1/decisions/{id}", get(councils::show_decision))
         .route(
             "/api/v1/decisions/{id}/issue",
@@ -155,6 +162,9 @@ pub fn router() -> Router<AppState> {
             "/api/v1/imports/{kind}",
             post(imports::import).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route("/api/v1/exports", get(exports::list))
+        .route("/api/v1/exports/{id}", get(exports::show))
+        .route("/api/v1/exports/{id}/file", get(exports::file))
 }
 
 struct BearerAuth;
@@ -194,6 +204,7 @@ impl Modify for BearerAuth {
         statistics::dashboard,
         documents::campaign_report, documents::decision, documents::certificates, documents::minutes, documents::reply,
         imports::template, imports::import,
+        councils::list, councils::list_decisions, exports::list, exports::show, exports::file,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -223,6 +223,26 @@ pub struct ListQuery {
     per_page: Option<u32>,
 }
 
+impl ListQuery {
+    /// The storage filter of these parameters (shared with the spreadsheet export).
+    pub fn filter(
+        &self,
+        state: &AppState,
+    ) -> Result<danvan_storage::movement::initiatives::Filter, AppError> {
+        let mut f = filter_from(
+            state,
+            self.campaign_id,
+            self.year,
+            self.field.as_deref(),
+            self.unit.as_deref(),
+            self.state.as_deref(),
+        )?;
+        f.organisation_id = self.organisation_id;
+        f.source_id = self.source_id;
+        Ok(f)
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct InitiativePage {
     total: i64,
@@ -283,23 +303,22 @@ pub async fn list_initiatives(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
     ApiQuery(format): ApiQuery<FormatQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    let format = format.parse()?;
-    let mut f = filter_from(
-        &state,
-        q.campaign_id,
-        q.year,
-        q.field.as_deref(),
-        q.unit.as_deref(),
-        q.state.as_deref(),
-    )?;
-    f.organisation_id = q.organisation_id;
-    f.source_id = q.source_id;
-    if let Some(format) = format {
-        let table = crate::export::initiatives(&state, caller.principal.as_ref(), f).await?;
-        return crate::export::download(&state, &table, format, "mô-hình");
+    if format.parse()?.is_some() {
+        let f = crate::export::filters(raw.as_deref());
+        return crate::export::respond(
+            &state,
+            caller.principal.as_ref(),
+            crate::export::ExportKind::Initiatives,
+            f,
+            &format,
+            false,
+        )
+        .await;
     }
+    let f = q.filter(&state)?;
     let per_page = i64::from(q.per_page.unwrap_or(20).clamp(1, 200));
     let page = i64::from(q.page.unwrap_or(1).clamp(1, 100_000));
     let (rows, total) = svc::list(

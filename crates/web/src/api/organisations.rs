@@ -40,9 +40,10 @@ pub async fn list(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let p = caller.require()?;
-    if let Some(format) = format.parse()? {
-        let table = crate::export::organisations(&state, p).await?;
-        return crate::export::download(&state, &table, format, "tổ-chức");
+    if format.parse()?.is_some() {
+        let kind = crate::export::ExportKind::Organisations;
+        return crate::export::respond(&state, Some(p), kind, Default::default(), &format, false)
+            .await;
     }
     let orgs = service::organisations::list(&state, p).await?;
     Ok(ApiJson(orgs.into_iter().map(|o| out(&state, o)).collect::<Vec<_>>()).into_response())

@@ -172,12 +172,14 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
     ApiQuery(format): ApiQuery<FormatQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let who = caller.require()?;
-    if let Some(format) = format.parse()? {
-        let table = crate::export::petitions(&state, who, &q).await?;
-        return crate::export::download(&state, &table, format, "kiến-nghị");
+    if format.parse()?.is_some() {
+        let f = crate::export::filters(raw.as_deref());
+        let kind = crate::export::ExportKind::Petitions;
+        return crate::export::respond(&state, Some(who), kind, f, &format, false).await;
     }
     let (rows, total) = svc::list(&state, who, &q).await?;
     // One lookup per body on the page, not one per petition.

@@ -374,17 +374,16 @@ pub async fn audit(
     caller: Caller,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
     Query(dl): Query<crate::export::FormatQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     // "Tải Excel / CSV": every entry under the same filters, not only the page shown.
     if dl.format.is_some() {
         let file = async {
             let who = caller.require()?;
             authorize(who, Action::ViewAudit, None, &state.tree())?;
-            let Query(q) = q?;
-            let format = dl.parse()?.ok_or(AppError::NotFound)?;
-            let filter = audit_filter(&q.actor, &q.action, &q.entity_type, &q.from, &q.to)?;
-            let table = crate::export::audit(&state, &filter).await?;
-            crate::export::download(&state, &table, format, "nhật-ký")
+            let f = crate::export::filters(raw.as_deref());
+            let kind = crate::export::ExportKind::Audit;
+            crate::export::respond(&state, Some(who), kind, f, &dl, true).await
         }
         .await;
         return file.unwrap_or_else(|e| super::error_page(&state, &caller, "/quan-tri/nhat-ky", e));

@@ -353,11 +353,23 @@ pub async fn detail(
     caller: Caller,
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
+    Query(dl): Query<crate::export::FormatQuery>,
 ) -> Response {
     let path = format!("/hoi-dong/{id}");
     let Ok(id) = id.parse::<i64>() else {
         return error_page(&state, &caller, &path, AppError::NotFound);
     };
+    // "Tải Excel / CSV": the scores as this page shows them to the caller.
+    if dl.format.is_some() {
+        let file = async {
+            let who = caller.require()?;
+            let f = [("council".to_string(), id.to_string())].into();
+            let kind = crate::export::ExportKind::Scores;
+            crate::export::respond(&state, Some(who), kind, f, &dl, true).await
+        }
+        .await;
+        return file.unwrap_or_else(|e| error_page(&state, &caller, &path, e));
+    }
     match council_page(
         &state,
         &caller,
@@ -641,11 +653,20 @@ pub async fn decision(
     caller: Caller,
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
+    Query(dl): Query<crate::export::FormatQuery>,
 ) -> Response {
     let path = format!("/khen-thuong/{id}");
     let Ok(id) = id.parse::<i64>() else {
         return error_page(&state, &caller, &path, AppError::NotFound);
     };
+    // "Tải Excel / CSV": the decision with a row per recipient.
+    if dl.format.is_some() {
+        let f = [("decision".to_string(), id.to_string())].into();
+        let kind = crate::export::ExportKind::Decisions;
+        return crate::export::respond(&state, caller.principal.as_ref(), kind, f, &dl, true)
+            .await
+            .unwrap_or_else(|e| error_page(&state, &caller, &path, e));
+    }
     match decision_page(
         &state,
         &caller,

@@ -17,6 +17,7 @@ mod search;
 mod session;
 mod statistics;
 pub use statistics::request as statistics_request;
+mod transfer;
 
 use askama::Template;
 use axum::Router;
@@ -169,6 +170,14 @@ pub fn router() -> Router<AppState> {
             post(admin::enable_account),
         )
         .route("/quan-tri/nhat-ky", get(admin::audit))
+        .route(
+            transfer::IMPORT_PATH,
+            get(transfer::import_form)
+                .post(transfer::import_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(transfer::DOWNLOADS_PATH, get(transfer::downloads))
+        .route("/tai-ve/{id}", get(transfer::download_file))
         .route("/healthz", get(public::healthz))
         .fallback(public::not_found)
 }
@@ -235,6 +244,13 @@ impl Frame {
             if authorize(p, Action::ViewAudit, None, &tree).is_ok() {
                 items.push(("/quan-tri/nhat-ky", "nav.audit"));
             }
+            if crate::service::imports::ImportKind::ALL
+                .iter()
+                .any(|k| k.allowed_for(state, p))
+            {
+                items.push((transfer::IMPORT_PATH, "nav.imports"));
+            }
+            items.push((transfer::DOWNLOADS_PATH, "nav.downloads"));
         }
         // The current item is the longest matching prefix, so that a sub-page
         // (`/bang-dieu-khien/thong-ke`) does not also mark its parent.

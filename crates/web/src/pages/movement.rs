@@ -206,18 +206,16 @@ pub async fn showcase(
     if dl.format.is_some() {
         let file = async {
             let Query(q) = q?;
-            let format = dl.parse()?.ok_or(AppError::NotFound)?;
-            let year = q.year.trim().parse::<i64>().ok();
-            let filter = crate::api::movement::filter_from(
-                &state,
-                None,
-                year,
-                Some(&q.field),
-                Some(&q.unit),
-                None,
-            )?;
-            let table = crate::export::initiatives(&state, None, filter).await?;
-            crate::export::download(&state, &table, format, "mô-hình")
+            // The showcase is public: the public list, built at once (no owner to keep a
+            // background file for), under the API's parameter names.
+            let mut f = crate::export::Filters::new();
+            f.insert("field".into(), q.field.clone());
+            f.insert("unit".into(), q.unit.clone());
+            if let Ok(year) = q.year.trim().parse::<i64>() {
+                f.insert("year".into(), year.to_string());
+            }
+            let kind = crate::export::ExportKind::Initiatives;
+            crate::export::respond(&state, None, kind, f, &dl, true).await
         }
         .await;
         return file.unwrap_or_else(|e| super::error_page(&state, &caller, "/mo-hinh", e));

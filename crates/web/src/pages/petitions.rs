@@ -543,14 +543,15 @@ pub async fn queue(
     caller: Caller,
     Query(q): Query<ListQuery>,
     Query(dl): Query<crate::export::FormatQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     // "Tải Excel / CSV": the whole queue under the same filters, as the API gives it.
     if dl.format.is_some() {
         let file = async {
             let who = caller.require()?;
-            let format = dl.parse()?.ok_or(AppError::NotFound)?;
-            let table = crate::export::petitions(&state, who, &q).await?;
-            crate::export::download(&state, &table, format, "kiến-nghị")
+            let f = crate::export::filters(raw.as_deref());
+            let kind = crate::export::ExportKind::Petitions;
+            crate::export::respond(&state, Some(who), kind, f, &dl, true).await
         }
         .await;
         return file.unwrap_or_else(|e| error_page(&state, &caller, "/xu-ly", e));

@@ -142,13 +142,27 @@ pub async fn provision(
 ) -> Result<i64, AppError> {
     let hash = crate::hashing::hash(v.password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    let id = accounts::create(&mut tx, &v.username, &v.display_name, &hash, is_demo).await?;
-    accounts::add_grant(&mut tx, id, &v.grant).await?;
+    let id = write(&mut tx, actor, v, &hash, is_demo).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a validated account whose password is already hashed, with its grant and audit
+/// entry, inside the caller's transaction (the import writes a whole file in one).
+pub async fn write(
+    tx: &mut danvan_storage::Tx,
+    actor: &Actor,
+    v: &ValidAccount,
+    hash: &str,
+    is_demo: bool,
+) -> Result<i64, AppError> {
+    let id = accounts::create(tx, &v.username, &v.display_name, hash, is_demo).await?;
+    accounts::add_grant(tx, id, &v.grant).await?;
     if v.email.is_some() {
-        danvan_storage::petitions::set_account_email(&mut tx, id, v.email.as_deref()).await?;
+        danvan_storage::petitions::set_account_email(tx, id, v.email.as_deref()).await?;
     }
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "account.create",
@@ -165,7 +179,6 @@ pub async fn provision(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -1,21 +1,27 @@
-//! Spreadsheet imports (XLSX or CSV) of organisations and of the holiday schedule.
+//! Spreadsheet imports (XLSX or CSV) of organisations, the holiday schedule, accounts and
+//! models with their indicators.
 //!
-//! Every row is checked first with the same rules as the single-record services
-//! (`organisations::check`, `calendar::check_day`) and the same policy actions; if any row
-//! is wrong the whole file is refused with the list of problems and nothing is written.
-//! Otherwise every row is written in one transaction with one audit entry per record (the
-//! same entries the single-record services write), so the audit trail reads the same
-//! whichever way a record came in.
+//! One loop serves every kind ([`run`]): the file is read, every row is checked with the
+//! same rules as the single-record services (`organisations::check`, `calendar::check_day`,
+//! `accounts::validate_new`, `initiatives::check_registration`) and the same policy actions,
+//! rows that repeat an earlier one (same folded key) are refused; if anything is wrong the
+//! whole file is refused with the list of problems and nothing is written. Otherwise every
+//! row is written in one transaction with one audit entry per record (the same entries the
+//! single-record services write), so the audit trail reads the same whichever way a record
+//! came in. Each kind only says how one row is checked and written ([`Rows`]).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use danvan_domain::fold::fold;
+use danvan_domain::movement::{Field, IndicatorKind};
 use danvan_domain::organisation::OrganisationKind;
 use danvan_domain::policy::{Action, Principal, authorize};
+use danvan_domain::role::Role;
 use danvan_domain::{FieldError, Invalid};
 use danvan_export::{Cell, Column, Kind as ColumnKind, Table};
 use danvan_storage::audit::Actor;
+use danvan_storage::organisations::Organisation;
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -26,37 +32,88 @@ use crate::state::AppState;
 pub enum ImportKind {
     Organisations,
     Holidays,
+    Accounts,
+    Initiatives,
+}
+
+/// One column of a template: its title, the service field it feeds (to place the service's
+/// errors), and whether a file must have it.
+pub struct Col {
+    pub title: &'static str,
+    field: &'static str,
+    pub required: bool,
+}
+
+const fn col(title: &'static str, field: &'static str, required: bool) -> Col {
+    Col {
+        title,
+        field,
+        required,
+    }
 }
 
 impl ImportKind {
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Organisations,
+        ImportKind::Accounts,
+        ImportKind::Initiatives,
+        ImportKind::Holidays,
+    ];
+
     pub fn parse(s: &str) -> Option<ImportKind> {
-        match s.trim() {
-            "organisations" => Some(ImportKind::Organisations),
-            "holidays" => Some(ImportKind::Holidays),
-            _ => None,
-        }
+        ImportKind::ALL.into_iter().find(|k| k.code() == s.trim())
     }
 
     pub fn code(self) -> &'static str {
         match self {
             ImportKind::Organisations => "organisations",
             ImportKind::Holidays => "holidays",
+            ImportKind::Accounts => "accounts",
+            ImportKind::Initiatives => "initiatives",
         }
     }
 
-    /// Column titles as people see them, each with the service field it feeds.
-    fn columns(self) -> &'static [(&'static str, &'static str)] {
+    pub fn label_vi(self) -> &'static str {
         match self {
-            ImportKind::Organisations => &[
-                (ORG_NAME, "name"),
-                (ORG_KIND, "kind"),
-                (ORG_UNIT, "unit_code"),
-            ],
-            ImportKind::Holidays => &[
-                (DAY_DATE, "date"),
-                (DAY_KIND, "kind"),
-                (DAY_REASON, "reason"),
-            ],
+            ImportKind::Organisations => "Tổ chức",
+            ImportKind::Holidays => "Lịch nghỉ, làm bù trong năm",
+            ImportKind::Accounts => "Tài khoản",
+            ImportKind::Initiatives => "Mô hình và chỉ tiêu",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ImportKind::Organisations => "Organisations",
+            ImportKind::Holidays => "Days off and make-up working days",
+            ImportKind::Accounts => "Accounts",
+            ImportKind::Initiatives => "Models with their indicators",
+        }
+    }
+
+    /// The policy action a caller needs to import this kind at all (each row's unit is
+    /// checked on top).
+    pub fn action(self) -> Action {
+        match self {
+            ImportKind::Organisations => Action::ManageOrganisations,
+            ImportKind::Holidays => Action::ManageCalendar,
+            ImportKind::Accounts => Action::ManageAccounts,
+            ImportKind::Initiatives => Action::RegisterInitiative,
+        }
+    }
+
+    /// May `p` import this kind (somewhere)?
+    pub fn allowed_for(self, state: &AppState, p: &Principal) -> bool {
+        authorize(p, self.action(), None, &state.tree()).is_ok()
+    }
+
+    /// Column titles as people see them, each with the service field it feeds.
+    pub fn columns(self) -> &'static [Col] {
+        match self {
+            ImportKind::Organisations => &ORGANISATION_COLUMNS,
+            ImportKind::Holidays => &DAY_COLUMNS,
+            ImportKind::Accounts => &ACCOUNT_COLUMNS,
+            ImportKind::Initiatives => &INITIATIVE_COLUMNS,
         }
     }
 
@@ -64,8 +121,8 @@ impl ImportKind {
     fn title_of(self, field: &str) -> &'static str {
         self.columns()
             .iter()
-            .find(|(_, f)| *f == field)
-            .map_or("", |(t, _)| t)
+            .find(|c| c.field == field)
+            .map_or("", |c| c.title)
     }
 }
 
@@ -75,6 +132,94 @@ const ORG_UNIT: &str = "Đơn vị";
 const DAY_DATE: &str = "Ngày";
 const DAY_KIND: &str = "Loại";
 const DAY_REASON: &str = "Lý do";
+const ACC_USER: &str = "Tên đăng nhập";
+const ACC_NAME: &str = "Họ và tên";
+const ACC_ROLE: &str = "Vai trò";
+const ACC_UNIT: &str = "Đơn vị";
+const ACC_ORG: &str = "Tổ chức";
+const ACC_EMAIL: &str = "Thư điện tử";
+const ORGANISATION_COLUMNS: [Col; 3] = [
+    col(ORG_NAME, "name", true),
+    col(ORG_KIND, "kind", true),
+    col(ORG_UNIT, "unit_code", true),
+];
+const DAY_COLUMNS: [Col; 3] = [
+    col(DAY_DATE, "date", true),
+    col(DAY_KIND, "kind", true),
+    col(DAY_REASON, "reason", true),
+];
+const ACCOUNT_COLUMNS: [Col; 6] = [
+    col(ACC_USER, "username", true),
+    col(ACC_NAME, "display_name", true),
+    col(ACC_ROLE, "role", true),
+    col(ACC_UNIT, "unit_code", true),
+    col(ACC_ORG, "organisation_id", false),
+    col(ACC_EMAIL, "email", false),
+];
+const INI_TITLE: &str = "Tên mô hình";
+const INI_FIELD: &str = "Lĩnh vực";
+const INI_CAMPAIGN: &str = "Đợt thi đua";
+const INI_UNIT: &str = "Đơn vị";
+const INI_ORG: &str = "Tổ chức";
+const INI_START: &str = "Ngày bắt đầu";
+const INI_END: &str = "Ngày kết thúc";
+const INI_SUMMARY: &str = "Mô tả";
+
+/// How many indicator column groups a model's row may carry. An officer filling Excel
+/// keeps one model per row and reads its indicators across (Chỉ tiêu 1, Đơn vị tính 1,
+/// Mục tiêu 1, Chỉ tiêu 2, …) rather than matching row numbers on a second sheet; five
+/// covers what the registration form shows, and only the first group is required.
+pub const INDICATOR_GROUPS: usize = 5;
+/// The titles of each indicator group: what is counted, its unit, the target.
+const INDICATOR_TITLES: [[&str; 3]; INDICATOR_GROUPS] = [
+    ["Chỉ tiêu 1", "Đơn vị tính 1", "Mục tiêu 1"],
+    ["Chỉ tiêu 2", "Đơn vị tính 2", "Mục tiêu 2"],
+    ["Chỉ tiêu 3", "Đơn vị tính 3", "Mục tiêu 3"],
+    ["Chỉ tiêu 4", "Đơn vị tính 4", "Mục tiêu 4"],
+    ["Chỉ tiêu 5", "Đơn vị tính 5", "Mục tiêu 5"],
+];
+
+const fn indicator_group(g: usize) -> [Col; 3] {
+    let t = INDICATOR_TITLES[g];
+    [
+        col(t[0], "indicators", g == 0),
+        col(t[1], "", false),
+        col(t[2], "", g == 0),
+    ]
+}
+
+const INITIATIVE_COLUMNS: [Col; 8 + 3 * INDICATOR_GROUPS] = {
+    let [a1, a2, a3] = indicator_group(0);
+    let [b1, b2, b3] = indicator_group(1);
+    let [c1, c2, c3] = indicator_group(2);
+    let [d1, d2, d3] = indicator_group(3);
+    let [e1, e2, e3] = indicator_group(4);
+    [
+        col(INI_TITLE, "title", true),
+        col(INI_FIELD, "field", true),
+        col(INI_CAMPAIGN, "campaign_id", true),
+        col(INI_UNIT, "unit_code", true),
+        col(INI_ORG, "organisation_id", false),
+        col(INI_START, "starts_on", true),
+        col(INI_END, "ends_on", false),
+        col(INI_SUMMARY, "summary", true),
+        a1,
+        a2,
+        a3,
+        b1,
+        b2,
+        b3,
+        c1,
+        c2,
+        c3,
+        d1,
+        d2,
+        d3,
+        e1,
+        e2,
+        e3,
+    ]
+};
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
@@ -167,7 +312,8 @@ struct Sheet {
     rows: Vec<(usize, HashMap<&'static str, String>)>,
 }
 
-/// The empty template: the titles and one example row.
+/// The empty template: the titles and one example row (which imports as it is on the demo
+/// data).
 pub fn template(kind: ImportKind) -> Table {
     let text = |s: &str| Cell::text(s);
     let (title, rows) = match kind {
@@ -187,13 +333,53 @@ pub fn template(kind: ImportKind) -> Table {
                 text("Nghỉ bù Tết Dương lịch"),
             ]],
         ),
+        ImportKind::Accounts => (
+            "Tài khoản",
+            vec![vec![
+                text("canbo.nuicam"),
+                text("Nguyễn Thị Mai"),
+                text(Role::UnitOfficer.label_vi()),
+                text("Xã Núi Cấm"),
+                Cell::Empty,
+                text("mai.nt@example.vn"),
+            ]],
+        ),
+        ImportKind::Initiatives => {
+            let mut row = vec![
+                text("Tuyến đường nông thôn sáng – xanh – sạch"),
+                text(Field::CultureSociety.label_vi()),
+                text(&chrono::Local::now().date_naive().format("%Y").to_string()),
+                text("Phường Long Xuyên"),
+                text("Hội Nông dân phường Long Xuyên"),
+                Cell::Date(chrono::Local::now().date_naive()),
+                Cell::Empty,
+                text("Vận động nhân dân hiến đất, góp ngày công làm đường."),
+                text(IndicatorKind::LandM2.label_vi()),
+                text(IndicatorKind::LandM2.unit_vi()),
+                Cell::Number(1200.0),
+                text("Cây xanh trồng mới"),
+                text("cây"),
+                Cell::Integer(300),
+            ];
+            row.resize(INITIATIVE_COLUMNS.len(), Cell::Empty);
+            ("Mô hình", vec![row])
+        }
     };
     Table {
         title: title.to_string(),
         columns: kind
             .columns()
             .iter()
-            .map(|(t, _)| Column::new(*t, ColumnKind::Text))
+            .map(|c| {
+                let k = if kind == ImportKind::Initiatives && c.title.starts_with("Mục tiêu") {
+                    ColumnKind::Number
+                } else if c.title == INI_START || c.title == INI_END {
+                    ColumnKind::Date
+                } else {
+                    ColumnKind::Text
+                };
+                Column::new(c.title, k)
+            })
             .collect(),
         rows,
     }
@@ -227,8 +413,8 @@ fn read(kind: ImportKind, bytes: &[u8]) -> Result<Sheet, Vec<RowProblem>> {
         let known = kind
             .columns()
             .iter()
-            .find(|(t, _)| fold(t) == fold(title))
-            .map(|(t, _)| *t);
+            .find(|c| fold(c.title) == fold(title))
+            .map(|c| c.title);
         match known {
             Some(t) if !seen.insert(t) => problems.push(RowProblem::new(
                 1,
@@ -254,11 +440,11 @@ fn read(kind: ImportKind, bytes: &[u8]) -> Result<Sheet, Vec<RowProblem>> {
         }
         index.push(known);
     }
-    for (t, _) in kind.columns() {
-        if !seen.contains(t) {
+    for c in kind.columns() {
+        if c.required && !seen.contains(c.title) {
             problems.push(RowProblem::new(
                 1,
-                t,
+                c.title,
                 &FieldError::new(
                     "file",
                     "missing_column",
@@ -437,15 +623,25 @@ fn unit_code(state: &AppState, given: &str) -> Result<String, FieldError> {
     }
 }
 
-/// An organisation kind by code or by its Vietnamese or English label, folded.
-fn organisation_kind(given: &str) -> String {
+/// A value of a coded vocabulary given by its code or its Vietnamese or English label,
+/// folded (so "Doan the", "đoàn thể" and "mass_organisation" are one); a Vietnamese label
+/// may leave out its parenthesised unit ("Đất hiến" for "Đất hiến (m²)").
+fn coded<T: Copy>(all: &[T], given: &str, names: impl Fn(T) -> [&'static str; 3]) -> Option<T> {
     let wanted = fold(given);
-    OrganisationKind::ALL
-        .iter()
-        .find(|k| {
-            fold(k.code()) == wanted || fold(k.label_vi()) == wanted || fold(k.label_en()) == wanted
-        })
-        .map_or_else(|| given.to_string(), |k| k.code().to_string())
+    let bare = |s: &str| fold(s.split(" (").next().unwrap_or(s));
+    all.iter().copied().find(|v| {
+        names(*v)
+            .iter()
+            .any(|n| fold(n) == wanted || bare(n) == wanted)
+    })
+}
+
+/// An organisation kind's code, or what was given (the service then refuses it).
+fn organisation_kind(given: &str) -> String {
+    coded(&OrganisationKind::ALL, given, |k: OrganisationKind| {
+        [k.code(), k.label_vi(), k.label_en()]
+    })
+    .map_or_else(|| given.to_string(), |k| k.code().to_string())
 }
 
 /// A calendar day kind: `nghỉ` / `làm bù` or the codes.
@@ -457,9 +653,10 @@ fn day_kind(given: &str) -> String {
     }
 }
 
-fn push_invalid(kind: ImportKind, row: usize, problems: &mut Vec<RowProblem>, inv: Invalid) {
+/// Places a service's field errors under the file's column titles.
+fn push_invalid(kind: ImportKind, problems: &mut Vec<RowProblem>, inv: Invalid) {
     for e in &inv.0 {
-        problems.push(RowProblem::new(row, kind.title_of(e.field), e));
+        problems.push(RowProblem::new(0, kind.title_of(e.field), e));
     }
 }
 
@@ -476,119 +673,632 @@ fn duplicate(row: usize, first: usize) -> RowProblem {
     )
 }
 
-/// Checks the whole file, then writes it in one transaction; returns how many records
-/// were created.
+fn forbidden(column: &str, vi: &str, en: &str) -> RowProblem {
+    RowProblem::new(0, column, &FieldError::new("row", "forbidden", vi, en))
+}
+
+/// A login and the initial password generated for it, answered once by the import and
+/// never stored in clear nor written to the audit trail.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Credential {
+    pub username: String,
+    pub password: String,
+}
+
+/// What an accepted file created.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub created: usize,
+    /// For accounts: every new login with its one-time initial password.
+    pub credentials: Vec<Credential>,
+}
+
+/// A data row by column title.
+type Row = HashMap<&'static str, String>;
+
+fn cell(row: &Row, title: &str) -> String {
+    row.get(title).cloned().unwrap_or_default()
+}
+
+/// What one kind contributes to [`run`]: how a row is checked and how it is written.
+trait Rows {
+    type Checked: Send + Sync;
+    /// Checks one row with the kind's service rules and the policy. `Ok` carries the
+    /// folded key that makes two rows the same record; `Err` the problems (their row number
+    /// is filled in by the caller).
+    async fn check(
+        &mut self,
+        state: &AppState,
+        who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>>;
+    /// Slow work done once the whole file passed and before the transaction opens, so that
+    /// the database is not held meanwhile (hashing passwords).
+    async fn prepare(&mut self, _checked: &[Self::Checked]) -> Result<(), AppError> {
+        Ok(())
+    }
+    /// Writes the `i`-th checked record with its audit entry inside the transaction.
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        i: usize,
+        checked: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError>;
+}
+
+/// The one import loop: check every row (listing every problem at once), refuse the file
+/// if anything is wrong, else write all rows in one transaction.
+async fn run<R: Rows>(
+    state: &AppState,
+    who: &Importer<'_>,
+    kind: ImportKind,
+    mut rows: R,
+    sheet: Sheet,
+    progress: Progress<'_>,
+) -> Result<Outcome, ImportError> {
+    if !who.allowed(state, kind.action(), None) {
+        return Err(ImportError::App(AppError::Forbidden));
+    }
+    let total = sheet.rows.len();
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, (n, row)) in sheet.rows.iter().enumerate() {
+        progress("validate", i + 1, total);
+        match rows.check(state, who, row).await {
+            Ok((key, c)) => {
+                if let Some(first) = seen.get(&key) {
+                    problems.push(duplicate(*n, *first));
+                    continue;
+                }
+                seen.insert(key, *n);
+                checked.push(c);
+            }
+            Err(found) => problems.extend(found.into_iter().map(|p| RowProblem { row: *n, ..p })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Rejected(problems));
+    }
+    rows.prepare(&checked).await?;
+    let actor = who.actor();
+    let mut out = Outcome::default();
+    let mut tx = state.db.begin().await?;
+    for (i, c) in checked.iter().enumerate() {
+        progress("write", i + 1, total);
+        if let Some(cred) = rows.write(&mut tx, &actor, who, i, c).await? {
+            out.credentials.push(cred);
+        }
+    }
+    tx.commit().await?;
+    out.created = checked.len();
+    Ok(out)
+}
+
+/// Checks the whole file, then writes it in one transaction.
 pub async fn import(
     state: &AppState,
     who: &Importer<'_>,
     kind: ImportKind,
     bytes: &[u8],
     progress: Progress<'_>,
-) -> Result<usize, ImportError> {
+) -> Result<Outcome, ImportError> {
     let sheet = read(kind, bytes).map_err(ImportError::Rejected)?;
-    let total = sheet.rows.len();
-    let mut problems = Vec::new();
-    let cell =
-        |row: &HashMap<&'static str, String>, t: &str| row.get(t).cloned().unwrap_or_default();
     match kind {
-        ImportKind::Organisations => {
-            let mut checked = Vec::new();
-            let mut seen: HashMap<(String, i64), usize> = HashMap::new();
-            for (i, (n, row)) in sheet.rows.iter().enumerate() {
-                progress("validate", i + 1, total);
-                let unit_code = match unit_code(state, &cell(row, ORG_UNIT)) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        problems.push(RowProblem::new(*n, ORG_UNIT, &e));
-                        // Still check the other columns so every problem is listed at once.
-                        "\u{0}".to_string()
-                    }
-                };
-                let input = super::organisations::NewOrganisation {
-                    name: cell(row, ORG_NAME),
-                    kind: organisation_kind(&cell(row, ORG_KIND)),
-                    unit_code: unit_code.clone(),
-                };
-                match super::organisations::check(state, &input) {
-                    Ok(o) => {
-                        if !who.allowed(state, Action::ManageOrganisations, Some(o.unit.id)) {
-                            problems.push(RowProblem::new(
-                                *n,
-                                ORG_UNIT,
-                                &FieldError::new(
-                                    "unit_code",
-                                    "forbidden",
-                                    "Bạn không có quyền quản lý tổ chức của đơn vị này.",
-                                    "You may not manage organisations of this unit.",
-                                ),
-                            ));
-                            continue;
-                        }
-                        let key = (fold(&o.name), o.unit.id);
-                        if let Some(first) = seen.get(&key) {
-                            problems.push(duplicate(*n, *first));
-                            continue;
-                        }
-                        seen.insert(key, *n);
-                        checked.push(o);
-                    }
-                    Err(mut inv) => {
-                        if unit_code == "\u{0}" {
-                            // The unit problem is already listed in the file's own words.
-                            inv.0.retain(|e| e.field != "unit_code");
-                        }
-                        push_invalid(kind, *n, &mut problems, inv);
-                    }
+        ImportKind::Organisations => run(state, who, kind, OrganisationRows, sheet, progress).await,
+        ImportKind::Holidays => run(state, who, kind, DayRows, sheet, progress).await,
+        ImportKind::Accounts => {
+            let rows = AccountRows::new(state).await?;
+            run(state, who, kind, rows, sheet, progress).await
+        }
+        ImportKind::Initiatives => {
+            let rows = InitiativeRows::new(state).await?;
+            run(state, who, kind, rows, sheet, progress).await
+        }
+    }
+}
+
+struct OrganisationRows;
+
+impl Rows for OrganisationRows {
+    type Checked = super::organisations::CheckedOrganisation;
+
+    async fn check(
+        &mut self,
+        state: &AppState,
+        who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let unit = unit_code(state, &cell(row, ORG_UNIT)).map_err(|e| {
+            problems.push(RowProblem::new(0, ORG_UNIT, &e));
+        });
+        let input = super::organisations::NewOrganisation {
+            name: cell(row, ORG_NAME),
+            kind: organisation_kind(&cell(row, ORG_KIND)),
+            // An unknown unit is already listed in the file's own words; the sentinel only
+            // lets the other columns be checked too.
+            unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
+        };
+        match super::organisations::check(state, &input) {
+            Ok(o) => {
+                if !who.allowed(state, Action::ManageOrganisations, Some(o.unit.id)) {
+                    problems.push(forbidden(
+                        ORG_UNIT,
+                        "Bạn không có quyền quản lý tổ chức của đơn vị này.",
+                        "You may not manage organisations of this unit.",
+                    ));
+                }
+                if problems.is_empty() {
+                    return Ok((format!("{}\u{1}{}", fold(&o.name), o.unit.id), o));
                 }
             }
-            if !problems.is_empty() {
-                return Err(ImportError::Rejected(problems));
+            Err(mut inv) => {
+                if unit.is_err() {
+                    inv.0.retain(|e| e.field != "unit_code");
+                }
+                push_invalid(ImportKind::Organisations, &mut problems, inv);
             }
-            let actor = who.actor();
-            let mut tx = state.db.begin().await?;
-            for (i, o) in checked.iter().enumerate() {
-                progress("write", i + 1, total);
-                super::organisations::insert(&mut tx, &actor, o).await?;
-            }
-            tx.commit().await?;
-            Ok(checked.len())
         }
-        ImportKind::Holidays => {
-            if !who.allowed(state, Action::ManageCalendar, None) {
-                return Err(ImportError::App(AppError::Forbidden));
-            }
-            let mut checked = Vec::new();
-            let mut seen: HashMap<chrono::NaiveDate, usize> = HashMap::new();
-            for (i, (n, row)) in sheet.rows.iter().enumerate() {
-                progress("validate", i + 1, total);
-                let input = super::calendar::DayInput {
-                    date: cell(row, DAY_DATE),
-                    kind: day_kind(&cell(row, DAY_KIND)),
-                    reason: cell(row, DAY_REASON),
-                };
-                match super::calendar::check_day(&input) {
-                    Ok(d) => {
-                        if let Some(first) = seen.get(&d.day) {
-                            problems.push(duplicate(*n, *first));
-                            continue;
-                        }
-                        seen.insert(d.day, *n);
-                        checked.push(d);
-                    }
-                    Err(inv) => push_invalid(kind, *n, &mut problems, inv),
+        Err(problems)
+    }
+
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        _who: &Importer<'_>,
+        _i: usize,
+        o: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError> {
+        super::organisations::insert(tx, actor, o).await?;
+        Ok(None)
+    }
+}
+
+struct DayRows;
+
+impl Rows for DayRows {
+    type Checked = super::calendar::CheckedDay;
+
+    async fn check(
+        &mut self,
+        _state: &AppState,
+        _who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
+        let input = super::calendar::DayInput {
+            date: cell(row, DAY_DATE),
+            kind: day_kind(&cell(row, DAY_KIND)),
+            reason: cell(row, DAY_REASON),
+        };
+        super::calendar::check_day(&input)
+            .map(|d| (d.day.to_string(), d))
+            .map_err(|inv| {
+                let mut problems = Vec::new();
+                push_invalid(ImportKind::Holidays, &mut problems, inv);
+                problems
+            })
+    }
+
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        _i: usize,
+        d: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError> {
+        super::calendar::write_day(tx, actor, who.account_id(), d).await?;
+        Ok(None)
+    }
+}
+
+/// Organisations looked up by id or by exact (folded) name; a name shared by several is
+/// narrowed to those related to the row's unit, else refused as ambiguous.
+struct Organisations(Vec<Organisation>);
+
+impl Organisations {
+    async fn load(state: &AppState) -> Result<Organisations, AppError> {
+        Ok(Organisations(
+            danvan_storage::organisations::all(&state.db).await?,
+        ))
+    }
+
+    fn find(
+        &self,
+        state: &AppState,
+        field: &'static str,
+        given: &str,
+        unit: Option<i64>,
+    ) -> Result<Option<i64>, FieldError> {
+        let given = given.trim();
+        if given.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(id) = given.parse::<i64>() {
+            // An unknown id is left to the service, which refuses it with its own words.
+            return Ok(Some(id));
+        }
+        let wanted = fold(given);
+        let named: Vec<&Organisation> = self.0.iter().filter(|o| fold(&o.name) == wanted).collect();
+        let tree = state.tree();
+        let near: Vec<&Organisation> = named
+            .iter()
+            .copied()
+            .filter(|o| {
+                unit.is_some_and(|u| tree.contains(u, o.unit_id) || tree.contains(o.unit_id, u))
+            })
+            .collect();
+        let one = match (named.as_slice(), near.as_slice()) {
+            ([one], _) | (_, [one]) => Some(one.id),
+            _ => None,
+        };
+        match (one, named.as_slice()) {
+            (Some(id), _) => Ok(Some(id)),
+            (None, []) => Err(FieldError::new(
+                field,
+                "unknown_organisation",
+                format!("Không có tổ chức “{given}”."),
+                format!("There is no organisation “{given}”."),
+            )),
+            (None, many) => Err(FieldError::new(
+                field,
+                "ambiguous_organisation",
+                format!(
+                    "Có {} tổ chức tên “{given}”; hãy ghi mã tổ chức.",
+                    many.len()
+                ),
+                format!(
+                    "{} organisations are named “{given}”; give its id.",
+                    many.len()
+                ),
+            )),
+        }
+    }
+}
+
+impl Organisations {
+    /// A row's unit (code or name) and organisation (id or name, near that unit); each
+    /// problem is listed under its column and leaves an `Err(())` so the service's own
+    /// complaint about the same field can be dropped.
+    fn place(
+        &self,
+        state: &AppState,
+        row: &Row,
+        (unit_title, org_title): (&'static str, &'static str),
+        problems: &mut Vec<RowProblem>,
+    ) -> (Result<String, ()>, Result<Option<i64>, ()>) {
+        let given_unit = cell(row, unit_title);
+        let unit = unit_code(state, &given_unit)
+            .map_err(|e| problems.push(RowProblem::new(0, unit_title, &e)));
+        let near = unit_id(state, &given_unit);
+        let organisation = self
+            .find(state, "organisation_id", &cell(row, org_title), near)
+            .map_err(|e| problems.push(RowProblem::new(0, org_title, &e)));
+        (unit, organisation)
+    }
+}
+
+/// The unit a row names, resolved the import's way (code or folded name), for lookups that
+/// need it before the service runs; problems are left to the service.
+fn unit_id(state: &AppState, given: &str) -> Option<i64> {
+    let code = unit_code(state, given).ok()?;
+    super::resolve_unit(state, "unit_code", &code)
+        .ok()
+        .map(|u| u.id)
+}
+
+struct AccountRows {
+    organisations: Organisations,
+    /// Argon2 hashes of the generated passwords, made in `prepare`.
+    hashes: Vec<String>,
+}
+
+impl AccountRows {
+    async fn new(state: &AppState) -> Result<AccountRows, AppError> {
+        Ok(AccountRows {
+            organisations: Organisations::load(state).await?,
+            hashes: Vec::new(),
+        })
+    }
+}
+
+impl Rows for AccountRows {
+    type Checked = super::accounts::ValidAccount;
+
+    async fn check(
+        &mut self,
+        state: &AppState,
+        who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
+        let kind = ImportKind::Accounts;
+        let mut problems = Vec::new();
+        let (unit, organisation_id) =
+            self.organisations
+                .place(state, row, (ACC_UNIT, ACC_ORG), &mut problems);
+        let given_role = cell(row, ACC_ROLE);
+        let input = super::accounts::NewAccount {
+            username: cell(row, ACC_USER),
+            display_name: cell(row, ACC_NAME),
+            role: coded(&Role::ALL, &given_role, |r: Role| {
+                [r.code(), r.label_vi(), r.label_en()]
+            })
+            .map_or(given_role, |r| r.code().to_string()),
+            unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
+            organisation_id: organisation_id.ok().flatten(),
+            // Always generated, never read from a file: a file of passwords would sit in
+            // mailboxes and shared folders.
+            password: None,
+            email: Some(cell(row, ACC_EMAIL)),
+        };
+        match super::accounts::validate_new(state, &input).await {
+            Ok(v) => {
+                if !who.allowed(state, Action::ManageAccounts, Some(v.grant.unit_id)) {
+                    problems.push(forbidden(
+                        ACC_UNIT,
+                        "Bạn không có quyền tạo tài khoản ở đơn vị này.",
+                        "You may not create accounts in this unit.",
+                    ));
+                }
+                match danvan_storage::accounts::by_username(&state.db, &v.username).await {
+                    Ok(None) => {}
+                    Ok(Some(_)) => problems.push(RowProblem::new(
+                        0,
+                        ACC_USER,
+                        &FieldError::new(
+                            "username",
+                            "username_taken",
+                            "Tên đăng nhập đã có người dùng.",
+                            "The user name is taken.",
+                        ),
+                    )),
+                    Err(e) => return Err(vec![internal(e.into())]),
+                }
+                if problems.is_empty() {
+                    return Ok((fold(&v.username), v));
                 }
             }
-            if !problems.is_empty() {
-                return Err(ImportError::Rejected(problems));
+            Err(AppError::Invalid(mut inv)) => {
+                if unit.is_err() {
+                    inv.0.retain(|e| e.field != "unit_code");
+                }
+                if organisation_id.is_err() {
+                    inv.0.retain(|e| e.field != "organisation_id");
+                }
+                push_invalid(kind, &mut problems, inv);
             }
-            let actor = who.actor();
-            let mut tx = state.db.begin().await?;
-            for (i, d) in checked.iter().enumerate() {
-                progress("write", i + 1, total);
-                super::calendar::write_day(&mut tx, &actor, who.account_id(), d).await?;
-            }
-            tx.commit().await?;
-            Ok(checked.len())
+            Err(e) => problems.push(internal(e)),
         }
+        Err(problems)
+    }
+
+    async fn prepare(&mut self, checked: &[Self::Checked]) -> Result<(), AppError> {
+        for v in checked {
+            self.hashes
+                .push(crate::hashing::hash(v.password.clone()).await?);
+        }
+        Ok(())
+    }
+
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        _who: &Importer<'_>,
+        i: usize,
+        v: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError> {
+        let hash = self
+            .hashes
+            .get(i)
+            .ok_or_else(|| AppError::Internal("password hash missing".into()))?;
+        super::accounts::write(tx, actor, v, hash, false).await?;
+        Ok(Some(Credential {
+            username: v.username.clone(),
+            password: v.password.clone(),
+        }))
+    }
+}
+
+/// A database failure met while checking a row: reported as such rather than blamed on
+/// the row.
+fn internal(e: AppError) -> RowProblem {
+    tracing::warn!(error = %e.message(false), "import check failed");
+    RowProblem::file(
+        "internal",
+        "Không kiểm tra được dòng này do lỗi hệ thống; hãy thử lại.",
+        "This row could not be checked (system error); try again.",
+    )
+}
+
+struct InitiativeRows {
+    organisations: Organisations,
+    campaigns: Vec<danvan_storage::movement::campaigns::Campaign>,
+}
+
+impl InitiativeRows {
+    async fn new(state: &AppState) -> Result<InitiativeRows, AppError> {
+        Ok(InitiativeRows {
+            organisations: Organisations::load(state).await?,
+            campaigns: danvan_storage::movement::campaigns::list(&state.db).await?,
+        })
+    }
+
+    /// A campaign by id, by year (when one campaign runs that year) or by its folded title.
+    fn campaign(&self, given: &str) -> Result<i64, FieldError> {
+        let given = given.trim();
+        let wanted = fold(given);
+        let number = given.parse::<i64>().ok();
+        let by_id = self.campaigns.iter().find(|c| Some(c.id) == number);
+        let of_year: Vec<_> = self
+            .campaigns
+            .iter()
+            .filter(|c| Some(c.year) == number)
+            .collect();
+        let titled: Vec<_> = self
+            .campaigns
+            .iter()
+            .filter(|c| fold(&c.title) == wanted)
+            .collect();
+        let found = match (of_year.as_slice(), titled.as_slice()) {
+            ([one], _) | (_, [one]) => Some(one.id),
+            _ => by_id.map(|c| c.id),
+        };
+        match found {
+            Some(id) => Ok(id),
+            _ => Err(FieldError::new(
+                "campaign_id",
+                "unknown_campaign",
+                format!(
+                    "Không xác định được đợt thi đua “{given}” (ghi năm, mã hoặc đúng tên đợt)."
+                ),
+                format!(
+                    "Cannot tell which campaign “{given}” is (give its year, id or exact title)."
+                ),
+            )),
+        }
+    }
+}
+
+/// A number as people type it in Vietnam: `1.234.567`, `1 234,5`, or plain `1234.5`.
+fn number(given: &str) -> Option<f64> {
+    let t: String = given.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Ok(v) = t.parse::<f64>() {
+        return Some(v);
+    }
+    let dots = t.matches('.').count();
+    let commas = t.matches(',').count();
+    let normal = match (dots, commas) {
+        // 1.234,5 or 1.234.567: dots group thousands, a comma marks decimals.
+        (_, 0 | 1) if dots >= 1 && (commas == 1 || dots > 1) => {
+            t.replace('.', "").replace(',', ".")
+        }
+        (0, 1) => t.replace(',', "."),
+        // 1,234,567.5
+        (0 | 1, _) => t.replace(',', ""),
+        _ => return None,
+    };
+    normal.parse::<f64>().ok()
+}
+
+impl Rows for InitiativeRows {
+    type Checked = super::initiatives::Registration;
+
+    async fn check(
+        &mut self,
+        state: &AppState,
+        who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
+        let kind = ImportKind::Initiatives;
+        let mut problems = Vec::new();
+        let campaign_id = self
+            .campaign(&cell(row, INI_CAMPAIGN))
+            .map_err(|e| problems.push(RowProblem::new(0, INI_CAMPAIGN, &e)));
+        let (unit, organisation_id) =
+            self.organisations
+                .place(state, row, (INI_UNIT, INI_ORG), &mut problems);
+        let given_field = cell(row, INI_FIELD);
+        let mut indicators = Vec::new();
+        for [what, unit_title, target_title] in INDICATOR_TITLES {
+            let what = cell(row, what);
+            let measure = cell(row, unit_title);
+            let target = cell(row, target_title);
+            if what.is_empty() && target.is_empty() {
+                continue;
+            }
+            let Some(target) = number(&target) else {
+                problems.push(RowProblem::new(
+                    0,
+                    target_title,
+                    &FieldError::new(
+                        "indicators",
+                        "invalid_target",
+                        "Mục tiêu phải là một số.",
+                        "A target must be a number.",
+                    ),
+                ));
+                continue;
+            };
+            // A known kind by code or label; anything else is counted as the person wrote it.
+            let known = coded(IndicatorKind::ALL, &what, |k: IndicatorKind| {
+                [k.code(), k.label_vi(), k.label_en()]
+            })
+            .filter(|k| *k != IndicatorKind::Custom);
+            indicators.push(super::initiatives::IndicatorInput {
+                kind: known.unwrap_or(IndicatorKind::Custom).code().to_string(),
+                target,
+                name: known.is_none().then(|| what.clone()),
+                unit: known.is_none().then(|| measure.clone()),
+            });
+        }
+        let input = super::initiatives::InitiativeInput {
+            campaign_id: campaign_id.unwrap_or(0),
+            title: cell(row, INI_TITLE),
+            field: coded(Field::ALL, &given_field, |f: Field| {
+                [f.code(), f.label_vi(), f.label_en()]
+            })
+            .map_or(given_field, |f| f.code().to_string()),
+            unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
+            organisation_id: organisation_id.ok().flatten(),
+            summary: cell(row, INI_SUMMARY),
+            starts_on: Some(cell(row, INI_START)),
+            ends_on: Some(cell(row, INI_END)),
+            indicators,
+            ..Default::default()
+        };
+        if !problems.is_empty() {
+            // The service stops at the campaign; what the file got wrong is listed already.
+            return Err(problems);
+        }
+        let by = match who {
+            Importer::Person(p) => Some(*p),
+            Importer::System(_) => None,
+        };
+        match super::initiatives::check_registration(state, by, &input).await {
+            Ok(r) => Ok((
+                format!(
+                    "{}\u{1}{}\u{1}{}",
+                    fold(&r.content.title),
+                    r.campaign.id,
+                    r.content.unit_id
+                ),
+                r,
+            )),
+            Err(AppError::Invalid(mut inv)) => {
+                for e in &mut inv.0 {
+                    // The file has no column for these; the organisation names the registrant.
+                    if e.field == "registrant_name" {
+                        e.field = "organisation_id";
+                    }
+                }
+                push_invalid(kind, &mut problems, inv);
+                Err(problems)
+            }
+            Err(AppError::Forbidden) => Err(vec![forbidden(
+                INI_UNIT,
+                "Bạn không có quyền đăng ký mô hình cho đơn vị, tổ chức này.",
+                "You may not register models for this unit or organisation.",
+            )]),
+            Err(e) => Err(vec![internal(e)]),
+        }
+    }
+
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        _i: usize,
+        r: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError> {
+        // Imported registrations arrive submitted: the file stands for registration forms
+        // already filled in, and the commune officer reviews them as any other.
+        super::initiatives::write_registration(tx, actor, who.account_id(), r, true).await?;
+        Ok(None)
     }
 }

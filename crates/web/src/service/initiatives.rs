@@ -64,14 +64,14 @@ fn vn_date(d: NaiveDate) -> String {
 }
 
 /// The organisation a registrant acts for: the one given, or the reporter's own.
-fn organisation_of(by: &Principal, given: Option<i64>) -> Option<i64> {
-    given.or_else(|| by.grants.iter().find_map(|g| g.organisation_id))
+fn organisation_of(by: Option<&Principal>, given: Option<i64>) -> Option<i64> {
+    given.or_else(|| by.and_then(|b| b.grants.iter().find_map(|g| g.organisation_id)))
 }
 
 /// Parses and checks a registration against its campaign and the unit tree.
 async fn content(
     state: &AppState,
-    by: &Principal,
+    by: Option<&Principal>,
     campaign: &Campaign,
     input: &InitiativeInput,
 ) -> Result<Content, AppError> {
@@ -341,14 +341,36 @@ fn snapshot(i: &Initiative) -> serde_json::Value {
     json!({"title": i.title, "field": i.field, "unit_id": i.unit_id, "state": i.state, "version": i.version})
 }
 
-/// Registers a draft (and submits it when `submit`). Replication names its source.
-pub async fn register(
+/// May `by` register (or edit) content for its unit and organisation?
+fn may_register(state: &AppState, by: &Principal, c: &Content) -> Result<(), AppError> {
+    let target = Target {
+        unit: Some(c.unit_id),
+        organisation: c.organisation_id,
+    };
+    Ok(authorize_for(
+        by,
+        Action::RegisterInitiative,
+        target,
+        &state.tree(),
+    )?)
+}
+
+/// A registration that passed every check and the policy, not yet written.
+pub struct Registration {
+    pub campaign: Campaign,
+    pub content: Content,
+    pub source_id: Option<i64>,
+}
+
+/// Checks a registration as `register` does: the campaign's window, the content, the
+/// policy for its unit and organisation (skipped only for the system, `by` = `None`, as the
+/// shell's import), and the replicated source. Shared with the spreadsheet import so that a
+/// file is held to exactly the rules of one registration.
+pub async fn check_registration(
     state: &AppState,
-    by: &Principal,
+    by: Option<&Principal>,
     input: &InitiativeInput,
-    submit: bool,
-) -> Result<Initiative, AppError> {
-    danvan_domain::policy::authorize(by, Action::RegisterInitiative, None, &state.tree())?;
+) -> Result<Registration, AppError> {
     let campaign = campaigns::by_id(&state.db, input.campaign_id)
         .await?
         .ok_or_else(|| {
@@ -363,15 +385,9 @@ pub async fn register(
         return Err(window_closed(&campaign));
     }
     let c = content(state, by, &campaign, input).await?;
-    authorize_for(
-        by,
-        Action::RegisterInitiative,
-        Target {
-            unit: Some(c.unit_id),
-            organisation: c.organisation_id,
-        },
-        &state.tree(),
-    )?;
+    if let Some(by) = by {
+        may_register(state, by, &c)?;
+    }
     if let Some(source) = input.source_id {
         let src = initiatives::by_id(&state.db, source).await?;
         if !src
@@ -386,19 +402,28 @@ pub async fn register(
             )));
         }
     }
-    let mut tx = state.db.begin().await?;
-    let id = initiatives::create(
-        &mut tx,
-        campaign.id,
-        input.source_id,
-        &c,
-        State::Draft.code(),
-        Some(by.account_id),
-    )
-    .await?;
+    Ok(Registration {
+        campaign,
+        content: c,
+        source_id: input.source_id,
+    })
+}
+
+/// Writes a checked registration (submitted when `submit`) with its audit entry inside the
+/// caller's transaction; returns the new model's id.
+pub async fn write_registration(
+    tx: &mut danvan_storage::Tx,
+    actor: &audit::Actor,
+    by: Option<i64>,
+    r: &Registration,
+    submit: bool,
+) -> Result<i64, AppError> {
+    let c = &r.content;
+    let id =
+        initiatives::create(tx, r.campaign.id, r.source_id, c, State::Draft.code(), by).await?;
     if submit {
         initiatives::set_state(
-            &mut tx,
+            tx,
             id,
             1,
             initiatives::Move {
@@ -406,13 +431,13 @@ pub async fn register(
                 to: State::Submitted.code(),
                 action: Transition::Submit.code(),
                 comment: None,
-                by: Some(by.account_id),
+                by,
             },
         )
         .await?;
     }
     let created = Change {
-        action: if input.source_id.is_some() {
+        action: if r.source_id.is_some() {
             "initiative.replicate"
         } else {
             "initiative.create"
@@ -421,10 +446,25 @@ pub async fn register(
         entity_id: id.to_string(),
         before: None,
         after: Some(
-            json!({"title": c.title, "field": c.field, "unit_id": c.unit_id, "organisation_id": c.organisation_id, "source_id": input.source_id, "indicators": c.indicators.len(), "submitted": submit}),
+            json!({"title": c.title, "field": c.field, "unit_id": c.unit_id, "organisation_id": c.organisation_id, "source_id": r.source_id, "indicators": c.indicators.len(), "submitted": submit}),
         ),
     };
-    audit::append(&mut tx, &super::actor(by), created).await?;
+    audit::append(tx, actor, created).await?;
+    Ok(id)
+}
+
+/// Registers a draft (and submits it when `submit`). Replication names its source.
+pub async fn register(
+    state: &AppState,
+    by: &Principal,
+    input: &InitiativeInput,
+    submit: bool,
+) -> Result<Initiative, AppError> {
+    danvan_domain::policy::authorize(by, Action::RegisterInitiative, None, &state.tree())?;
+    let r = check_registration(state, Some(by), input).await?;
+    let mut tx = state.db.begin().await?;
+    let id =
+        write_registration(&mut tx, &super::actor(by), Some(by.account_id), &r, submit).await?;
     tx.commit().await?;
     initiatives::by_id(&state.db, id)
         .await?
@@ -457,17 +497,9 @@ pub async fn update(
     let campaign = campaigns::by_id(&state.db, before.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut c = content(state, by, &campaign, input).await?;
+    let mut c = content(state, Some(by), &campaign, input).await?;
     c.organisation_id = before.organisation_id;
-    authorize_for(
-        by,
-        Action::RegisterInitiative,
-        Target {
-            unit: Some(c.unit_id),
-            organisation: c.organisation_id,
-        },
-        &state.tree(),
-    )?;
+    may_register(state, by, &c)?;
     let mut tx = state.db.begin().await?;
     initiatives::update(&mut tx, id, version, &c)
         .await
