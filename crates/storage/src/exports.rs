@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{Db, Result, now, with_db};
+use crate::{Db, Result, Tx, now, with_db, with_tx};
 
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
@@ -36,8 +36,9 @@ pub struct Export {
 const COLUMNS: &str = "id, account_id, kind, filters, format, state, rows_done, rows_total, file_path, file_name, error, created_at, finished_at, expires_at";
 
 /// Records a queued request; the job that builds it is queued by the caller.
+/// Records a queued export inside `tx`, so that the request and its job are written together.
 pub async fn create(
-    db: &Db,
+    tx: &mut Tx,
     account_id: i64,
     kind: &str,
     filters: &str,
@@ -45,7 +46,7 @@ pub async fn create(
     rows_total: Option<i64>,
     expires_at: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(with_db!(db, p => sqlx::query_scalar(
+    Ok(with_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO exports (account_id, kind, filters, format, state, rows_total, created_at, expires_at)
          VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7) RETURNING id",
     )
@@ -56,7 +57,7 @@ pub async fn create(
     .bind(rows_total)
     .bind(now())
     .bind(expires_at)
-    .fetch_one(p)
+    .fetch_one(&mut *c)
     .await)?)
 }
 

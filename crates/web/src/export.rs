@@ -863,8 +863,10 @@ async fn queue(
     total: i64,
 ) -> Result<Export, AppError> {
     let filters = serde_json::to_string(f).map_err(|e| AppError::Internal(e.to_string()))?;
+    // The request and its job in one transaction: never a queued export without a job.
+    let mut tx = state.db.begin().await?;
     let id = exports::create(
-        &state.db,
+        &mut tx,
         who.account_id,
         kind.code(),
         &filters,
@@ -875,7 +877,8 @@ async fn queue(
     .await?;
     let payload = serde_json::to_string(&ExportJob { export: id })
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    danvan_storage::jobs::enqueue(&state.db, EXPORT_JOB, &payload, crate::now(), None).await?;
+    danvan_storage::jobs::enqueue_tx(&mut tx, EXPORT_JOB, &payload, crate::now()).await?;
+    tx.commit().await?;
     exports::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
