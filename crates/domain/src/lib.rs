@@ -4,6 +4,7 @@
 //! without a server and shared by the web layer, the CLI and the jobs.
 
 pub mod audit;
+pub mod care;
 pub mod clock;
 pub mod error;
 pub mod fold;

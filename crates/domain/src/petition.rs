@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -38,6 +38,8 @@ macro_rules! coded_enum {
         }
     };
 }
+// Shared with the other modules that need coded, labelled enums.
+pub(crate) use coded_enum;
 
 coded_enum! {
     /// What the citizen brings: the law gives each its own time limits.
