@@ -5,22 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal, $en:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),* } }
-            pub fn label_vi(self) -> &'static str { match self { $($name::$variant => $vi),* } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),* } }
-            pub fn parse(s: &str) -> Option<Self> { Self::ALL.iter().copied().find(|v| v.code() == s) }
-        }
-    };
-}
+use crate::petition::coded_enum as code_enum;
 
 code_enum!(
     /// The four fields of the movement.

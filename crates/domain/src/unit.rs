@@ -93,6 +93,15 @@ impl UnitTree {
             .find(|u| u.code == code && u.valid_at(at))
     }
 
+    /// The province as it stood on `at` (the root of the tree then; the lowest code should
+    /// several roots ever stand at once).
+    pub fn root_at(&self, at: NaiveDate) -> Option<&Unit> {
+        self.units
+            .values()
+            .filter(|u| u.parent_id.is_none() && u.valid_at(at))
+            .min_by(|a, b| a.code.cmp(&b.code))
+    }
+
     /// The most recent unit that bore `code` (the current one if it still exists).
     pub fn by_code_latest(&self, code: &str) -> Option<&Unit> {
         self.units

@@ -6,8 +6,7 @@
 //! and reply letters are the issuing body's (Nghị định 30/2020/NĐ-CP). Reply letters never
 //! name the petitioner: they are addressed by tracking code, which only the petitioner holds.
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use danvan_domain::movement::Field;
 use danvan_domain::policy::{Action, Principal, authorize};
@@ -39,23 +38,7 @@ pub fn parse_period(s: &str) -> Result<reports::Period, AppError> {
 
 /// The PDF as a download; private, never cached by a shared cache.
 pub fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Result<Response, AppError> {
-    let disposition = danvan_export::content_disposition(file_name);
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition)
-            .map_err(|e| AppError::Internal(format!("content-disposition: {e}")))?,
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(resp)
+    crate::export::attachment(bytes, "application/pdf", file_name)
 }
 
 /// Typesetting takes tens of milliseconds of CPU: keep it off the async workers.
@@ -107,11 +90,7 @@ pub async fn campaign_report(
         .ok_or(AppError::NotFound)?;
     let tree = state.tree();
     let today = state.clock.today();
-    let province = tree
-        .iter()
-        .filter(|u| u.parent_id.is_none() && u.valid_at(today))
-        .min_by_key(|u| u.code.clone())
-        .ok_or(AppError::NotFound)?;
+    let province = tree.root_at(today).ok_or(AppError::NotFound)?;
     // The report speaks for the whole province: only those who see its internal figures.
     authorize(who, Action::ViewStatistics, Some(province.id), &tree)?;
     let year = i32::try_from(campaign.year).map_err(|_| AppError::NotFound)?;

@@ -96,7 +96,17 @@ pub fn download(
         ),
         Format::Csv => (danvan_export::to_csv(table), CSV_TYPE, "csv"),
     };
-    let disposition = danvan_export::content_disposition(&format!("{stem}-{today}.{ext}"));
+    attachment(bytes, content_type, &format!("{stem}-{today}.{ext}"))
+}
+
+/// A file as a download named `file_name` (Vietnamese, with an ASCII fallback). The file
+/// may hold data only this caller may see, so a shared cache never keeps it.
+pub fn attachment(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    file_name: &str,
+) -> Result<Response, AppError> {
+    let disposition = danvan_export::content_disposition(file_name);
     let mut resp = bytes.into_response();
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -105,7 +115,6 @@ pub fn download(
         HeaderValue::from_str(&disposition)
             .map_err(|e| AppError::Internal(format!("content-disposition: {e}")))?,
     );
-    // The file may hold data only this caller may see: never kept by a shared cache.
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
@@ -910,19 +919,7 @@ pub async fn file(state: &AppState, who: &Principal, id: i64) -> Result<Response
     } else {
         XLSX_TYPE
     };
-    let mut resp = bytes.into_response();
-    let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&danvan_export::content_disposition(name))
-            .map_err(|e| AppError::Internal(format!("content-disposition: {e}")))?,
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(resp)
+    attachment(bytes, content_type, name)
 }
 
 /// Builds one export for its owner, chunk by chunk, and keeps the file.

@@ -605,8 +605,7 @@ pub fn results_scope(
         Some(u) => u.to_string(),
         None => state
             .tree()
-            .iter()
-            .find(|u| u.parent_id.is_none() && u.valid_at(at))
+            .root_at(at)
             .map(|u| u.code.clone())
             .ok_or(AppError::NotFound)?,
     };

@@ -765,10 +765,7 @@ async fn case_page(
             Some(o) => store::handlers_of(&state.db, o).await?,
             None => Vec::new(),
         };
-        let province = tree
-            .iter()
-            .find(|u| u.parent_id.is_none() && u.valid_at(state.clock.today()))
-            .map(|u| u.id);
+        let province = tree.root_at(state.clock.today()).map(|u| u.id);
         let units: Vec<i64> = province
             .map(|p| tree.subtree(p).into_iter().collect())
             .unwrap_or_default();

@@ -192,7 +192,10 @@ pub async fn build(
     let code = match (&req.unit_code, who) {
         (Some(c), _) if !c.trim().is_empty() => c.trim().to_string(),
         (_, Some(w)) if !req.public => home_unit(state, w).ok_or(AppError::Forbidden)?,
-        _ => province_code(&tree, at).ok_or(AppError::NotFound)?,
+        _ => tree
+            .root_at(at)
+            .map(|u| u.code.clone())
+            .ok_or(AppError::NotFound)?,
     };
     let unit = tree.by_code_at(&code, at).ok_or(AppError::NotFound)?;
     let audience = match who {
@@ -425,13 +428,6 @@ pub async fn build(
         by_body,
         by_year: years.into_values().collect(),
     })
-}
-
-fn province_code(tree: &UnitTree, at: NaiveDate) -> Option<String> {
-    tree.iter()
-        .filter(|u| u.parent_id.is_none() && u.valid_at(at))
-        .min_by_key(|u| u.code.clone())
-        .map(|u| u.code.clone())
 }
 
 fn percent(part: f64, whole: f64) -> Option<f64> {
