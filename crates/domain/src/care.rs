@@ -33,6 +33,15 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// Who a contribution came from.
+    ContributorType {
+        Household = "household", "Hộ gia đình", "Household";
+        Organisation = "organisation", "Cơ quan, tổ chức", "Organisation";
+        Enterprise = "enterprise", "Doanh nghiệp", "Enterprise";
+    }
+);
+
 impl ContributionKind {
     /// The unit shown after a quantity.
     pub fn unit_vi(self) -> &'static str {

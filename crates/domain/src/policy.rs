@@ -72,6 +72,13 @@ pub enum Action {
     /// See the statistics of a unit's subtree with models in every state (target: the unit);
     /// the public figures need no permission.
     ViewStatistics,
+    /// Keep a commune's register of households in need and record deliveries to them: the
+    /// only action that shows a household's name and address (target: the household's unit).
+    ManageHouseholds,
+    /// Announce a support drive (target: each of its units, and the announcing organisation).
+    RunDrives,
+    /// Write to the contributions ledger (target: the commune the contribution is for).
+    RecordContributions,
 }
 
 impl Action {
@@ -109,6 +116,10 @@ impl Action {
             }
             Action::ManagePetitionRules => &[ProvinceAdmin],
             Action::ViewStatistics => &[ProvinceAdmin, UnitOfficer, Supervisor],
+            Action::ManageHouseholds | Action::RecordContributions => {
+                &[ProvinceAdmin, UnitOfficer]
+            }
+            Action::RunDrives => &[ProvinceAdmin, UnitOfficer, Reporter],
             Action::ViewInitiative => &[
                 ProvinceAdmin,
                 UnitOfficer,

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod care;
 pub mod db;
 pub mod exports;
 pub mod jobs;

@@ -1,7 +1,8 @@
 //! Lists as spreadsheets: `format=xlsx|csv` on the list endpoints and the matching pages.
 //! Every table is built from the same service list functions as the JSON and the pages, so
 //! an export holds exactly the rows the caller may see; the columns never carry personal
-//! data (no petitioner names, contacts or petition texts).
+//! data (no petitioner names, contacts or petition texts) — except the households' register,
+//! which only its commune's officers and the province admin can ask for, audited.
 
 use std::collections::HashMap;
 
@@ -587,16 +588,20 @@ pub enum ExportKind {
     Audit,
     Scores,
     Decisions,
+    Households,
+    Contributions,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 6] = [
+    pub const ALL: [ExportKind; 8] = [
         ExportKind::Petitions,
         ExportKind::Initiatives,
         ExportKind::Organisations,
         ExportKind::Audit,
         ExportKind::Scores,
         ExportKind::Decisions,
+        ExportKind::Households,
+        ExportKind::Contributions,
     ];
 
     pub fn code(self) -> &'static str {
@@ -607,6 +612,8 @@ impl ExportKind {
             ExportKind::Audit => "audit",
             ExportKind::Scores => "scores",
             ExportKind::Decisions => "decisions",
+            ExportKind::Households => "households",
+            ExportKind::Contributions => "contributions",
         }
     }
 
@@ -623,6 +630,8 @@ impl ExportKind {
             ExportKind::Audit => "nhật-ký",
             ExportKind::Scores => "điểm-hội-đồng",
             ExportKind::Decisions => "quyết-định-khen-thưởng",
+            ExportKind::Households => "sổ-hộ-cần-hỗ-trợ",
+            ExportKind::Contributions => "sổ-đóng-góp",
         }
     }
 
@@ -634,6 +643,8 @@ impl ExportKind {
             ExportKind::Audit => "Nhật ký thao tác",
             ExportKind::Scores => "Điểm hội đồng",
             ExportKind::Decisions => "Quyết định khen thưởng",
+            ExportKind::Households => "Sổ hộ cần hỗ trợ",
+            ExportKind::Contributions => "Sổ đóng góp",
         }
     }
 
@@ -645,6 +656,8 @@ impl ExportKind {
             ExportKind::Audit => "Audit trail",
             ExportKind::Scores => "Council scores",
             ExportKind::Decisions => "Commendation decisions",
+            ExportKind::Households => "Households in need",
+            ExportKind::Contributions => "Contributions ledger",
         }
     }
 }
@@ -765,6 +778,128 @@ pub async fn window(
             }
             Ok(slice(decisions(&list), limit, offset))
         }
+        ExportKind::Households => {
+            let q: crate::service::care::HouseholdQuery = parse_filters(f)?;
+            let list = crate::service::care::households(state, signed_in()?, &q).await?;
+            Ok(slice(households(&list, q.year), limit, offset))
+        }
+        ExportKind::Contributions => {
+            let q: LedgerParams = parse_filters(f)?;
+            let list =
+                crate::service::care::contributions(state, signed_in()?, q.unit.as_deref(), q.year)
+                    .await?;
+            Ok(slice(contributions(&list), limit, offset))
+        }
+    }
+}
+
+/// The ledger's filters (the names of `GET /api/v1/contributions`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LedgerParams {
+    unit: Option<String>,
+    year: Option<i64>,
+}
+
+/// A commune's register, as its officers keep it on paper: the one export with names and
+/// addresses, for callers with `ManageHouseholds` on the commune (the listing is audited by
+/// the service that built it).
+fn households(list: &[crate::service::care::HouseholdView], year: Option<i64>) -> Table {
+    let rows = list
+        .iter()
+        .map(|h| {
+            let lists = match year {
+                Some(y) => h.categories_in(y),
+                None => h
+                    .listings
+                    .iter()
+                    .map(|l| format!("{} {}", l.category_label, l.year))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            vec![
+                Cell::Integer(h.id),
+                Cell::text(&h.head_name),
+                Cell::text(&h.address),
+                Cell::text(&h.unit_name),
+                Cell::text(&h.unit_code),
+                Cell::text(lists),
+            ]
+        })
+        .collect();
+    Table {
+        title: "Sổ hộ cần hỗ trợ".into(),
+        columns: vec![
+            col("Mã hộ", Kind::Integer),
+            col("Chủ hộ", Kind::Text),
+            col("Địa chỉ", Kind::Text),
+            col("Xã, phường", Kind::Text),
+            col("Mã đơn vị hành chính", Kind::Text),
+            col(
+                if year.is_some() {
+                    "Diện (năm đã chọn)"
+                } else {
+                    "Diện theo năm"
+                },
+                Kind::Text,
+            ),
+        ],
+        rows,
+    }
+}
+
+/// The contributions ledger; givers who asked not to be named stay "Ẩn danh".
+fn contributions(list: &[crate::service::care::ContributionView]) -> Table {
+    let rows = list
+        .iter()
+        .map(|c| {
+            let kind = danvan_domain::care::ContributionKind::parse(&c.kind);
+            let money = matches!(
+                kind,
+                Some(
+                    danvan_domain::care::ContributionKind::MoneyVnd
+                        | danvan_domain::care::ContributionKind::MaterialsVnd
+                )
+            );
+            vec![
+                Cell::Integer(c.id),
+                Cell::Date(c.contributed_on),
+                Cell::text(&c.unit_name),
+                Cell::text(&c.unit_code),
+                Cell::text(&c.kind_label),
+                if money {
+                    Cell::Vnd(c.quantity)
+                } else {
+                    Cell::Number(c.quantity)
+                },
+                Cell::text(kind.map(|k| k.unit_vi()).unwrap_or("")),
+                Cell::text(&c.contributor),
+                Cell::text(
+                    danvan_domain::care::ContributorType::parse(&c.contributor_type)
+                        .map(|t| t.label_vi())
+                        .unwrap_or(&c.contributor_type),
+                ),
+                Cell::from(c.initiative_id),
+                Cell::text(&c.note),
+            ]
+        })
+        .collect();
+    Table {
+        title: "Sổ đóng góp".into(),
+        columns: vec![
+            col("Số", Kind::Integer),
+            col("Ngày", Kind::Date),
+            col("Xã, phường", Kind::Text),
+            col("Mã đơn vị hành chính", Kind::Text),
+            col("Loại đóng góp", Kind::Text),
+            col("Số lượng", Kind::Number),
+            col("Đơn vị", Kind::Text),
+            col("Người đóng góp", Kind::Text),
+            col("Loại người đóng góp", Kind::Text),
+            col("Mã mô hình", Kind::Integer),
+            col("Ghi chú", Kind::Text),
+        ],
+        rows,
     }
 }
 

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod calendar;
+mod care;
 mod councils;
 mod documents;
 mod exports;
@@ -162,6 +163,29 @@ pub fn router() -> Router<AppState> {
             "/api/v1/imports/{kind}",
             post(imports::import).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route(
+            "/api/v1/households",
+            get(care::list_households).post(care::create_household),
+        )
+        .route(
+            "/api/v1/drives",
+            get(care::list_drives).post(care::create_drive),
+        )
+        .route("/api/v1/drives/{id}", get(care::show_drive))
+        .route(
+            "/api/v1/drives/{id}/deliveries",
+            post(care::record_delivery),
+        )
+        .route("/api/v1/drives/{id}/coverage", get(care::coverage))
+        .route(
+            "/api/v1/contributions",
+            get(care::list_contributions).post(care::create_contribution),
+        )
+        .route(
+            "/api/v1/contributions/totals",
+            get(care::contribution_totals),
+        )
+        .route("/api/v1/support/totals", get(care::support_totals))
         .route("/api/v1/exports", get(exports::list))
         .route("/api/v1/exports/{id}", get(exports::show))
         .route("/api/v1/exports/{id}/file", get(exports::file))
@@ -205,6 +229,9 @@ impl Modify for BearerAuth {
         documents::campaign_report, documents::decision, documents::certificates, documents::minutes, documents::reply,
         imports::template, imports::import,
         councils::list, councils::list_decisions, exports::list, exports::show, exports::file,
+        care::create_household, care::list_households, care::create_drive, care::list_drives, care::show_drive,
+        care::record_delivery, care::coverage, care::create_contribution, care::list_contributions,
+        care::contribution_totals, care::support_totals,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod calendar;
 pub mod campaigns;
+pub mod care;
 pub mod commendations;
 pub mod councils;
 pub mod dashboard;
