@@ -8,6 +8,7 @@ use danvan_storage::audit::{self, Actor, Change};
 use danvan_storage::{accounts, organisations, settings};
 use serde_json::json;
 
+mod care;
 mod councils;
 mod movement;
 mod petitions;
@@ -164,6 +165,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         movement::load(state, &org_ids, reporter_id).await?;
         councils::load(state, &org_ids).await?;
         petitions::load(state, &org_ids).await?;
+        care::load(state, &org_ids).await?;
         let mut tx = state.db.begin().await?;
         settings::set(&mut tx, LOADED_KEY, &crate::now().to_rfc3339()).await?;
         tx.commit().await?;

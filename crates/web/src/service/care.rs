@@ -152,7 +152,8 @@ fn dedupe_key(state: &AppState, head_name: &str, address: &str) -> String {
 pub async fn register(
     state: &AppState,
     tx: &mut danvan_storage::Tx,
-    by: &Principal,
+    actor: &danvan_storage::audit::Actor,
+    account: Option<i64>,
     h: &CheckedHousehold,
     source: &str,
 ) -> Result<Registered, AppError> {
@@ -171,7 +172,7 @@ pub async fn register(
                 h.unit.id,
                 &state.seal.seal(&sealed),
                 &key,
-                Some(by.account_id),
+                account,
             )
             .await?;
             Registered::New(id)
@@ -183,7 +184,7 @@ pub async fn register(
         h.category.code(),
         h.year,
         source,
-        Some(by.account_id),
+        account,
     )
     .await?;
     if !added {
@@ -191,7 +192,7 @@ pub async fn register(
     }
     audit::append(
         tx,
-        &super::actor(by),
+        actor,
         Change {
             action: match outcome {
                 Registered::New(_) => "household.register",
@@ -222,7 +223,15 @@ pub async fn create_household(
         &state.tree(),
     )?;
     let mut tx = state.db.begin().await?;
-    let outcome = register(state, &mut tx, by, &checked, source).await?;
+    let outcome = register(
+        state,
+        &mut tx,
+        &super::actor(by),
+        Some(by.account_id),
+        &checked,
+        source,
+    )
+    .await?;
     tx.commit().await?;
     let h = store::household(&state.db, outcome.id())
         .await?
@@ -750,7 +759,14 @@ pub async fn record_delivery(
         .map_err(|e| errors.push(e))
         .ok();
     if let Some(day) = delivered_on {
-        if day < d.starts_on || day > d.ends_on {
+        if day > state.clock.today() {
+            errors.push(FieldError::new(
+                "delivered_on",
+                "in_future",
+                "Ngày trao không được sau hôm nay.",
+                "The delivery date cannot be in the future.",
+            ));
+        } else if day < d.starts_on || day > d.ends_on {
             errors.push(FieldError::new(
                 "delivered_on",
                 "outside_period",
