@@ -691,6 +691,113 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .await
         .expect("resize the window back to 1280x900");
 
+    step("10. a Tết drive in two communes: announce, deliver, see who is still uncovered");
+    let admin = app.account("province_admin");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&admin.username, &admin.password).await;
+    b.expect_dashboard("province_admin").await;
+    b.click(r#"nav a[href="/cham-lo"]"#).await;
+    b.wait_for_path("/cham-lo").await;
+    let drive_title = format!("Tết sum vầy {}", std::process::id());
+    b.type_into("#title", &drive_title).await;
+    b.select_by_text("#organisation_id", "Hội Liên hiệp Phụ nữ xã Óc Eo")
+        .await;
+    b.set_value("#starts_on", "2026-01-25").await;
+    b.set_value("#ends_on", "2026-02-20").await;
+    b.type_into("#items", "Gạo 10 kg, dầu ăn và 300.000 đồng")
+        .await;
+    b.click(r#"input[name="unit_codes"][value="30307"]"#).await;
+    b.click(r#"input[name="unit_codes"][value="30538"]"#).await;
+    b.click_to_new_page(r#"form[action="/cham-lo"] button[type="submit"]"#)
+        .await;
+    b.wait_for("#uncovered").await;
+    let drive_path = b.path().await;
+    assert!(
+        drive_path.starts_with("/cham-lo/dot/"),
+        "after announcing, the drive's page: {drive_path}"
+    );
+    let communes = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('table[aria-labelledby=\"coverage-h\"] tbody th')].map(t => t.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("read the communes of the drive");
+    assert_eq!(
+        communes,
+        json!(["Phường Long Xuyên", "Xã Núi Cấm"]),
+        "the drive covers the two communes"
+    );
+    let count = async |id: &str| -> i64 {
+        b.wait_for(&format!("#{id}"))
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .unwrap_or(-1)
+    };
+    assert_eq!(
+        (count("covered").await, count("uncovered-count").await),
+        (0, 10)
+    );
+    // One delivery in each commune, from the list of those not reached yet.
+    for head in ["Chau Sóc Kha", "Lê Thị Bảy"] {
+        deliver_to(&b, head, "300.000").await;
+        b.wait_for(".alert-success").await;
+    }
+    assert_eq!(
+        (count("covered").await, count("uncovered-count").await),
+        (2, 8)
+    );
+    a11y_failures.extend(b.axe_check(axe_source, "a support drive's coverage").await);
+    b.sign_out().await;
+
+    // The ward's officer sees only the ward, and is warned of a household helped twice.
+    let officer = app.account("unit_officer");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit_officer").await;
+    b.goto(&drive_path).await;
+    b.wait_for("#uncovered").await;
+    assert_eq!(
+        (count("covered").await, count("uncovered-count").await),
+        (1, 5)
+    );
+    let names = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#uncovered tbody th')].map(t => t.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("read the uncovered households");
+    let names = names.to_string();
+    assert!(
+        names.contains("Nguyễn Thị Lệ")
+            && !names.contains("Chau Sóc Kha")
+            && !names.contains("Lê Thị Bảy"),
+        "the ward's uncovered households only: {names}"
+    );
+    deliver_to(&b, "Nguyễn Thị Lệ", "300.000").await;
+    let warning = b
+        .wait_for(".alert-warning")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        warning.contains("Tết vì người nghèo Xuân Bính Ngọ 2026"),
+        "the officer is told of the other drive: {warning}"
+    );
+    assert_eq!(
+        (count("covered").await, count("uncovered-count").await),
+        (2, 4)
+    );
+    b.sign_out().await;
+
     assert!(
         a11y_failures.is_empty(),
         "serious or critical accessibility violations:\n{}",
@@ -704,6 +811,26 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     if let Some(database) = database {
         database.drop_now().await;
     }
+}
+
+/// Records a delivery from a drive's page to the uncovered household with this head.
+async fn deliver_to(b: &Browser, head: &str, value: &str) {
+    let id = b
+        .client
+        .execute(
+            "const row = [...document.querySelectorAll('#uncovered tbody tr')].find(r => r.querySelector('th').textContent.trim() === arguments[0]); \
+             return row ? row.querySelector('input[name=household_id]').value : null;",
+            vec![json!(head)],
+        )
+        .await
+        .expect("find the household's row");
+    let id = id
+        .as_str()
+        .unwrap_or_else(|| panic!("{head} is not among the uncovered households"))
+        .to_string();
+    b.type_into(&format!("#value-{id}"), value).await;
+    b.click_to_new_page(&format!(r#"form:has(#value-{id}) button[type="submit"]"#))
+        .await;
 }
 
 fn step(name: &str) {

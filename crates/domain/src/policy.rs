@@ -116,9 +116,7 @@ impl Action {
             }
             Action::ManagePetitionRules => &[ProvinceAdmin],
             Action::ViewStatistics => &[ProvinceAdmin, UnitOfficer, Supervisor],
-            Action::ManageHouseholds | Action::RecordContributions => {
-                &[ProvinceAdmin, UnitOfficer]
-            }
+            Action::ManageHouseholds | Action::RecordContributions => &[ProvinceAdmin, UnitOfficer],
             Action::RunDrives => &[ProvinceAdmin, UnitOfficer, Reporter],
             Action::ViewInitiative => &[
                 ProvinceAdmin,

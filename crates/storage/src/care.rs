@@ -231,10 +231,12 @@ pub async fn insert_drive(tx: &mut Tx, d: &NewDrive<'_>) -> Result<Drive> {
 }
 
 pub async fn drive(db: &Db, id: i64) -> Result<Option<Drive>> {
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {DRIVE_COLUMNS} FROM drives WHERE id = $1")))
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {DRIVE_COLUMNS} FROM drives WHERE id = $1")))
         .bind(id)
         .fetch_optional(p)
-        .await)?)
+        .await)?,
+    )
 }
 
 /// Every drive, newest first, with the units it covers (few enough per province to filter by
@@ -441,7 +443,9 @@ pub async fn delivery_totals(
          WHERE d.delivered_on >= $1 AND d.delivered_on <= $2
          GROUP BY h.unit_id, {key} ORDER BY h.unit_id, {key}"
     );
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(from).bind(to).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(from).bind(to).fetch_all(p).await)?,
+    )
 }
 
 // ---- contributions ----
@@ -481,7 +485,8 @@ pub struct NewContribution<'a> {
 }
 
 pub async fn insert_contribution(tx: &mut Tx, c: &NewContribution<'_>) -> Result<Contribution> {
-    Ok(with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    Ok(
+        with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO contributions (unit_id, initiative_id, kind, quantity, contributor_type, contributor_name,
              contributor_sealed, anonymous, contributed_on, note, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {CONTRIBUTION_COLUMNS}"
@@ -499,7 +504,8 @@ pub async fn insert_contribution(tx: &mut Tx, c: &NewContribution<'_>) -> Result
     .bind(c.by)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await)?)
+    .await)?,
+    )
 }
 
 /// The ledger's entries in `units` (empty: everywhere) and `[from, to]`, newest first.

@@ -600,6 +600,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Remove this day from the calendar?",
     ),
     ("nav.honour", "Điển hình", "Exemplars"),
+    ("nav.contributions", "Sức dân", "People's contributions"),
+    ("nav.care", "Chăm lo", "Care"),
     ("nav.councils", "Hội đồng", "Councils"),
     ("nav.my_councils", "Hội đồng chấm điểm", "My councils"),
     ("councils.title", "Hội đồng thi đua", "Evaluation councils"),

@@ -17,7 +17,13 @@ fn codes(body: &Value) -> Vec<String> {
         .as_array()
         .map(|f| {
             f.iter()
-                .map(|e| format!("{}:{}", e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+                .map(|e| {
+                    format!(
+                        "{}:{}",
+                        e["field"].as_str().unwrap(),
+                        e["code"].as_str().unwrap()
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -68,9 +74,17 @@ async fn registers_are_deduplicated_keep_history_and_stay_in_scope() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| (l["year"].as_i64().unwrap(), l["category"].as_str().unwrap().to_string()))
+            .map(|l| {
+                (
+                    l["year"].as_i64().unwrap(),
+                    l["category"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
-        assert_eq!(years, vec![(2027, "near_poor".into()), (2026, "poor".into())]);
+        assert_eq!(
+            years,
+            vec![(2027, "near_poor".into()), (2026, "poor".into())]
+        );
         assert_eq!(app.count("households").await, before + 1);
 
         // Bad input: every field named, nothing written.
@@ -83,7 +97,12 @@ async fn registers_are_deduplicated_keep_history_and_stay_in_scope() {
         .await;
         assert_eq!(status, 422, "{body}");
         let c = codes(&body);
-        for want in ["unit_code:not_a_commune", "head_name:required", "category:unknown_category", "year:invalid_year"] {
+        for want in [
+            "unit_code:not_a_commune",
+            "head_name:required",
+            "category:unknown_category",
+            "year:invalid_year",
+        ] {
             assert!(c.contains(&want.to_string()), "{want} in {c:?}");
         }
         // Old (pre-2025) communes no longer keep registers.
@@ -119,28 +138,57 @@ async fn registers_are_deduplicated_keep_history_and_stay_in_scope() {
         let admin = app.token("demo.tinh").await;
         let (_, all) = get(&app, "/api/v1/households", Some(&admin)).await;
         assert_eq!(all.as_array().unwrap().len() as i64, before + 1);
-        let (_, poor) = get(&app, "/api/v1/households?year=2026&category=poor", Some(&admin)).await;
-        assert!(poor.as_array().unwrap().iter().all(|h| h["listings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["year"] == 2026 && l["category"] == "poor")));
-        assert_eq!(poor.as_array().unwrap().len(), 6, "five demo poor households and the new one");
+        let (_, poor) = get(
+            &app,
+            "/api/v1/households?year=2026&category=poor",
+            Some(&admin),
+        )
+        .await;
+        assert!(poor.as_array().unwrap().iter().all(|h| {
+            h["listings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["year"] == 2026 && l["category"] == "poor")
+        }));
+        assert_eq!(
+            poor.as_array().unwrap().len(),
+            6,
+            "five demo poor households and the new one"
+        );
 
         // Every view of names is in the audit trail; names never are.
         let (_, audit) = get(&app, "/api/v1/audit?action=household.view", Some(&admin)).await;
         let entries = audit["entries"].as_array().unwrap();
-        assert!(entries.iter().any(|e| e["actor"].as_str().unwrap().contains("demo.longxuyen")), "{audit}");
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["actor"].as_str().unwrap().contains("demo.longxuyen")),
+            "{audit}"
+        );
         let (_, trail) = get(&app, "/api/v1/audit?per_page=200", Some(&admin)).await;
         let trail = trail.to_string();
-        assert!(!trail.contains("Nguyễn Văn Hoà") && !trail.contains("Bình Khánh 2"), "no names in the trail");
+        assert!(
+            !trail.contains("Nguyễn Văn Hoà") && !trail.contains("Bình Khánh 2"),
+            "no names in the trail"
+        );
 
         // At rest, the name is sealed.
         let sealed: Vec<String> = match app.db() {
-            danvan_storage::Db::Sqlite(p) => sqlx::query_scalar("SELECT sealed FROM households").fetch_all(p).await.unwrap(),
-            danvan_storage::Db::Postgres(p) => sqlx::query_scalar("SELECT sealed FROM households").fetch_all(p).await.unwrap(),
+            danvan_storage::Db::Sqlite(p) => sqlx::query_scalar("SELECT sealed FROM households")
+                .fetch_all(p)
+                .await
+                .unwrap(),
+            danvan_storage::Db::Postgres(p) => sqlx::query_scalar("SELECT sealed FROM households")
+                .fetch_all(p)
+                .await
+                .unwrap(),
         };
-        assert!(sealed.iter().all(|s| s.starts_with("v1:") && !s.contains("Nguy")));
+        assert!(
+            sealed
+                .iter()
+                .all(|s| s.starts_with("v1:") && !s.contains("Nguy"))
+        );
     });
 }
 
@@ -151,7 +199,11 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         let officer = app.token("demo.longxuyen").await;
         let (_, orgs) = get(&app, "/api/v1/organisations", Some(&admin)).await;
         let org = |name: &str| {
-            orgs.as_array().unwrap().iter().find(|o| o["name"].as_str().unwrap().starts_with(name)).unwrap()["id"]
+            orgs.as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["name"].as_str().unwrap().starts_with(name))
+                .unwrap()["id"]
                 .as_i64()
                 .unwrap()
         };
@@ -164,18 +216,31 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
             "items": "Quà", "unit_codes": ["30307", "91", "99999"]})).await;
         assert_eq!(status, 422, "{body}");
         let c = codes(&body);
-        for want in ["ends_on:ends_before_start", "unit_codes:not_a_commune", "unit_codes:unknown_unit"] {
+        for want in [
+            "ends_on:ends_before_start",
+            "unit_codes:not_a_commune",
+            "unit_codes:unknown_unit",
+        ] {
             assert!(c.contains(&want.to_string()), "{want} in {c:?}");
         }
         let (status, body) = post(&app, "/api/v1/drives", &admin, json!({
             "title": "Tết", "organisation_id": 999999, "starts_on": "2026-01-25", "ends_on": "2026-02-20",
             "items": "Quà", "unit_codes": []})).await;
         assert_eq!(status, 422);
-        assert_eq!(codes(&body), vec!["organisation_id:unknown_organisation", "unit_codes:required"]);
+        assert_eq!(
+            codes(&body),
+            vec![
+                "organisation_id:unknown_organisation",
+                "unit_codes:required"
+            ]
+        );
         let (status, _) = post(&app, "/api/v1/drives", &officer, json!({
             "title": "Tết", "organisation_id": women, "starts_on": "2026-01-25", "ends_on": "2026-02-20",
             "items": "Quà", "unit_codes": ["30307", "30538"]})).await;
-        assert_eq!(status, 403, "a ward officer cannot announce in another commune");
+        assert_eq!(
+            status, 403,
+            "a ward officer cannot announce in another commune"
+        );
         // A reporter announces for its own organisation, in its own ward only.
         let reporter = app.token("demo.hoinongdan").await;
         let farmers = org("Hội Nông dân phường Long Xuyên");
@@ -200,7 +265,12 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         let deliveries = format!("/api/v1/drives/{id}/deliveries");
 
         // Coverage before any delivery: all of the ward's 2026 list is uncovered.
-        let (status, cov) = get(&app, &format!("/api/v1/drives/{id}/coverage?unit=30307"), Some(&officer)).await;
+        let (status, cov) = get(
+            &app,
+            &format!("/api/v1/drives/{id}/coverage?unit=30307"),
+            Some(&officer),
+        )
+        .await;
         assert_eq!(status, 200, "{cov}");
         assert_eq!(cov["households"], 6);
         assert_eq!(cov["covered"], 0);
@@ -208,14 +278,31 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
 
         let le = household_id(&app, &officer, "30307", "Nguyễn Thị Lệ").await;
         let bay = household_id(&app, &officer, "30307", "Lê Thị Bảy").await;
-        let (status, out) = post(&app, &deliveries, &officer, json!({
-            "household_id": le, "value_vnd": 500000, "delivered_on": "2026-02-03"})).await;
+        let (status, out) = post(
+            &app,
+            &deliveries,
+            &officer,
+            json!({
+            "household_id": le, "value_vnd": 500000, "delivered_on": "2026-02-03"}),
+        )
+        .await;
         assert_eq!(status, 201, "{out}");
-        assert_eq!(out["delivery"]["items"], "Gạo, dầu ăn, 300.000 đồng", "the drive's items by default");
+        assert_eq!(
+            out["delivery"]["items"], "Gạo, dầu ăn, 300.000 đồng",
+            "the drive's items by default"
+        );
         let warnings = out["warnings"].as_array().unwrap();
-        assert_eq!(warnings.len(), 2, "both demo drives reached her in the same weeks: {out}");
+        assert_eq!(
+            warnings.len(),
+            2,
+            "both demo drives reached her in the same weeks: {out}"
+        );
         assert!(warnings.iter().all(|w| w["code"] == "already_supported"));
-        assert!(warnings.iter().any(|w| w["drive_title"] == "Tết vì người nghèo Xuân Bính Ngọ 2026"));
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w["drive_title"] == "Tết vì người nghèo Xuân Bính Ngọ 2026")
+        );
 
         let (status, out) = post(&app, &deliveries, &officer, json!({
             "household_id": bay, "items": "Gạo 10 kg", "value_vnd": 300000, "delivered_on": "2026-02-03"})).await;
@@ -224,37 +311,95 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
 
         // Refused, and nothing written.
         let count = app.count("deliveries").await;
-        let (status, body) = post(&app, &deliveries, &officer, json!({
-            "household_id": le, "value_vnd": 1, "delivered_on": "2026-02-04"})).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_delivered")));
+        let (status, body) = post(
+            &app,
+            &deliveries,
+            &officer,
+            json!({
+            "household_id": le, "value_vnd": 1, "delivered_on": "2026-02-04"}),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("already_delivered"))
+        );
         let hung = household_id(&app, &officer, "30307", "Trần Văn Hùng").await;
-        let (status, body) = post(&app, &deliveries, &officer, json!({
-            "household_id": hung, "value_vnd": -5, "delivered_on": "2026-03-01"})).await;
+        let (status, body) = post(
+            &app,
+            &deliveries,
+            &officer,
+            json!({
+            "household_id": hung, "value_vnd": -5, "delivered_on": "2026-03-01"}),
+        )
+        .await;
         assert_eq!(status, 422);
-        assert_eq!(codes(&body), vec!["value_vnd:not_positive", "delivered_on:outside_period"]);
-        let (status, body) = post(&app, &deliveries, &officer, json!({
-            "household_id": hung, "value_vnd": 5_000_000_000i64, "delivered_on": "hôm qua"})).await;
+        assert_eq!(
+            codes(&body),
+            vec!["value_vnd:not_positive", "delivered_on:outside_period"]
+        );
+        let (status, body) = post(
+            &app,
+            &deliveries,
+            &officer,
+            json!({
+            "household_id": hung, "value_vnd": 5_000_000_000i64, "delivered_on": "hôm qua"}),
+        )
+        .await;
         assert_eq!(status, 422);
-        assert_eq!(codes(&body), vec!["value_vnd:implausible", "delivered_on:invalid_date"]);
+        assert_eq!(
+            codes(&body),
+            vec!["value_vnd:implausible", "delivered_on:invalid_date"]
+        );
         let kha = household_id(&app, &admin, "30538", "Chau Sóc Kha").await;
-        let (status, _) = post(&app, &deliveries, &officer, json!({
-            "household_id": kha, "value_vnd": 1, "delivered_on": "2026-02-03"})).await;
+        let (status, _) = post(
+            &app,
+            &deliveries,
+            &officer,
+            json!({
+            "household_id": kha, "value_vnd": 1, "delivered_on": "2026-02-03"}),
+        )
+        .await;
         assert_eq!(status, 403, "a household outside the officer's ward");
         let tam = household_id(&app, &admin, "30316", "Võ Thị Tám").await;
-        let (status, body) = post(&app, &deliveries, &admin, json!({
-            "household_id": tam, "value_vnd": 1, "delivered_on": "2026-02-03"})).await;
+        let (status, body) = post(
+            &app,
+            &deliveries,
+            &admin,
+            json!({
+            "household_id": tam, "value_vnd": 1, "delivered_on": "2026-02-03"}),
+        )
+        .await;
         assert_eq!(status, 422);
         assert_eq!(codes(&body), vec!["household_id:outside_drive_units"]);
-        let (status, _) = post(&app, &deliveries, &reporter, json!({
-            "household_id": hung, "value_vnd": 1, "delivered_on": "2026-02-03"})).await;
+        let (status, _) = post(
+            &app,
+            &deliveries,
+            &reporter,
+            json!({
+            "household_id": hung, "value_vnd": 1, "delivered_on": "2026-02-03"}),
+        )
+        .await;
         assert_eq!(status, 403, "reporters see no households");
         assert_eq!(app.count("deliveries").await, count);
 
         // Coverage now: two of six in the ward, the rest listed by name for the officer.
-        let (_, cov) = get(&app, &format!("/api/v1/drives/{id}/coverage?unit=30307"), Some(&officer)).await;
-        assert_eq!((cov["households"].as_i64(), cov["covered"].as_i64()), (Some(6), Some(2)));
+        let (_, cov) = get(
+            &app,
+            &format!("/api/v1/drives/{id}/coverage?unit=30307"),
+            Some(&officer),
+        )
+        .await;
+        assert_eq!(
+            (cov["households"].as_i64(), cov["covered"].as_i64()),
+            (Some(6), Some(2))
+        );
         assert_eq!(cov["value_vnd"], 800000);
-        let names: Vec<&str> = cov["uncovered"].as_array().unwrap().iter().map(|u| u["head_name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = cov["uncovered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["head_name"].as_str().unwrap())
+            .collect();
         assert_eq!(names.len(), 4);
         assert!(!names.contains(&"Nguyễn Thị Lệ") && names.contains(&"Trần Văn Hùng"));
         // The whole drive for the admin: both communes.
@@ -263,15 +408,33 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         assert_eq!(all["covered"], 2);
         assert_eq!(all["by_unit"].as_array().unwrap().len(), 2);
         // Scope and bad units.
-        let (status, _) = get(&app, &format!("/api/v1/drives/{id}/coverage?unit=30538"), Some(&officer)).await;
+        let (status, _) = get(
+            &app,
+            &format!("/api/v1/drives/{id}/coverage?unit=30538"),
+            Some(&officer),
+        )
+        .await;
         assert_eq!(status, 403);
-        let (status, body) = get(&app, &format!("/api/v1/drives/{id}/coverage?unit=30316"), Some(&admin)).await;
-        assert_eq!((status, codes(&body)), (422, vec!["unit:not_in_drive".to_string()]));
+        let (status, body) = get(
+            &app,
+            &format!("/api/v1/drives/{id}/coverage?unit=30316"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(
+            (status, codes(&body)),
+            (422, vec!["unit:not_in_drive".to_string()])
+        );
         let (status, _) = get(&app, "/api/v1/drives/999999/coverage", Some(&admin)).await;
         assert_eq!(status, 404);
         // The reporter sees its own drive's counts, never names.
         let own_id = own["id"].as_i64().unwrap();
-        let (status, cov) = get(&app, &format!("/api/v1/drives/{own_id}/coverage"), Some(&reporter)).await;
+        let (status, cov) = get(
+            &app,
+            &format!("/api/v1/drives/{own_id}/coverage"),
+            Some(&reporter),
+        )
+        .await;
         assert_eq!(status, 200, "{cov}");
         assert_eq!(cov["households"], 6);
         assert!(cov["uncovered"].as_array().unwrap().is_empty());
@@ -282,21 +445,40 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         let (status, totals) = get(&app, "/api/v1/support/totals?year=2026", Some(&admin)).await;
         assert_eq!(status, 200, "{totals}");
         let find = |list: &str, key: &str| {
-            totals[list].as_array().unwrap().iter().find(|g| g["key"] == key).cloned().unwrap_or(Value::Null)
+            totals[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["key"] == key)
+                .cloned()
+                .unwrap_or(Value::Null)
         };
         let lx = find("by_unit", "30307");
-        assert_eq!(lx["deliveries"], 8, "six from the demo drives, two from this one: {totals}");
+        assert_eq!(
+            lx["deliveries"], 8,
+            "six from the demo drives, two from this one: {totals}"
+        );
         assert_eq!(lx["households"], 6);
         assert_eq!(lx["value_vnd"], 3200000 + 1400000 + 800000);
         let w = find("by_organisation", &women.to_string());
-        assert_eq!((w["deliveries"].as_i64(), w["value_vnd"].as_i64()), (Some(2), Some(800000)));
+        assert_eq!(
+            (w["deliveries"].as_i64(), w["value_vnd"].as_i64()),
+            (Some(2), Some(800000))
+        );
         assert_eq!(w["label"], "Hội Liên hiệp Phụ nữ xã Óc Eo");
         let elderly = find("by_category", "lonely_elderly");
-        assert_eq!(elderly["households"], 2, "Lê Thị Bảy here, Néang Sa Rênh in Núi Cấm");
+        assert_eq!(
+            elderly["households"], 2,
+            "Lê Thị Bảy here, Néang Sa Rênh in Núi Cấm"
+        );
         let (status, _) = get(&app, "/api/v1/support/totals", Some(&reporter)).await;
         assert_eq!(status, 403);
         let (_, mine) = get(&app, "/api/v1/support/totals?year=2026", Some(&officer)).await;
-        assert_eq!(mine["by_unit"].as_array().unwrap().len(), 1, "the officer's ward only");
+        assert_eq!(
+            mine["by_unit"].as_array().unwrap().len(),
+            1,
+            "the officer's ward only"
+        );
     });
 }
 
@@ -305,46 +487,118 @@ async fn the_ledger_feeds_models_and_honours_contributors_in_public() {
     each_backend!(|app| {
         let officer = app.token("demo.longxuyen").await;
         let (_, models) = get(&app, "/api/v1/initiatives?per_page=100", None).await;
-        let road = models["items"].as_array().unwrap().iter()
-            .find(|m| m["title"].as_str().unwrap().starts_with("Hiến đất mở rộng đường")).unwrap()["id"].as_i64().unwrap();
-        let elsewhere = models["items"].as_array().unwrap().iter()
-            .find(|m| m["unit_code"] == "30688").unwrap()["id"].as_i64().unwrap();
+        let road = models["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| {
+                m["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Hiến đất mở rộng đường")
+            })
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let elsewhere = models["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["unit_code"] == "30688")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
 
         let (_, before) = get(&app, "/api/v1/contributions/totals?unit=30307", None).await;
         let land = |t: &Value| {
-            t[0]["totals"].as_array().unwrap().iter().find(|k| k["kind"] == "land_m2").unwrap()["quantity"].as_f64().unwrap()
+            t[0]["totals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k["kind"] == "land_m2")
+                .unwrap()["quantity"]
+                .as_f64()
+                .unwrap()
         };
         assert_eq!(land(&before), 205.5, "the demo's two donations");
 
-        let (status, c) = post(&app, "/api/v1/contributions", &officer, json!({
+        let (status, c) = post(
+            &app,
+            "/api/v1/contributions",
+            &officer,
+            json!({
             "kind": "land_m2", "quantity": 64.5, "unit_code": "30307", "initiative_id": road,
-            "contributor": "Ông Võ Văn Năm", "anonymous": false, "contributed_on": "2026-09-02"})).await;
+            "contributor": "Ông Võ Văn Năm", "anonymous": false, "contributed_on": "2026-09-02"}),
+        )
+        .await;
         assert_eq!(status, 201, "{c}");
-        let (status, c) = post(&app, "/api/v1/contributions", &officer, json!({
+        let (status, c) = post(
+            &app,
+            "/api/v1/contributions",
+            &officer,
+            json!({
             "kind": "fence_m", "quantity": 18, "unit_code": "30307", "initiative_id": road,
-            "contributor": "Bà Đỗ Thị Kín Đáo", "anonymous": true})).await;
+            "contributor": "Bà Đỗ Thị Kín Đáo", "anonymous": true}),
+        )
+        .await;
         assert_eq!(status, 201, "{c}");
         assert_eq!(c["contributor"], "Ẩn danh");
 
         let count = app.count("contributions").await;
         for (body, want) in [
-            (json!({"kind": "land_m2", "quantity": -3, "unit_code": "30307", "contributor": "A"}), "quantity:not_positive"),
-            (json!({"kind": "land_m2", "quantity": 5e8, "unit_code": "30307", "contributor": "A"}), "quantity:implausible"),
-            (json!({"kind": "money_vnd", "quantity": 1500.5, "unit_code": "30307", "contributor": "A"}), "quantity:not_whole"),
-            (json!({"kind": "gold", "quantity": 1, "unit_code": "30307", "contributor": "A"}), "kind:unknown_kind"),
-            (json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": ""}), "contributor:required"),
-            (json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "contributed_on": "2099-01-01"}), "contributed_on:in_future"),
-            (json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "initiative_id": elsewhere}), "initiative_id:initiative_elsewhere"),
-            (json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "contributor_type": "alien"}), "contributor_type:unknown_contributor_type"),
+            (
+                json!({"kind": "land_m2", "quantity": -3, "unit_code": "30307", "contributor": "A"}),
+                "quantity:not_positive",
+            ),
+            (
+                json!({"kind": "land_m2", "quantity": 5e8, "unit_code": "30307", "contributor": "A"}),
+                "quantity:implausible",
+            ),
+            (
+                json!({"kind": "money_vnd", "quantity": 1500.5, "unit_code": "30307", "contributor": "A"}),
+                "quantity:not_whole",
+            ),
+            (
+                json!({"kind": "gold", "quantity": 1, "unit_code": "30307", "contributor": "A"}),
+                "kind:unknown_kind",
+            ),
+            (
+                json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": ""}),
+                "contributor:required",
+            ),
+            (
+                json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "contributed_on": "2099-01-01"}),
+                "contributed_on:in_future",
+            ),
+            (
+                json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "initiative_id": elsewhere}),
+                "initiative_id:initiative_elsewhere",
+            ),
+            (
+                json!({"kind": "land_m2", "quantity": 1, "unit_code": "30307", "contributor": "A", "contributor_type": "alien"}),
+                "contributor_type:unknown_contributor_type",
+            ),
         ] {
             let (status, body) = post(&app, "/api/v1/contributions", &officer, body).await;
             assert_eq!(status, 422, "{body}");
             assert_eq!(codes(&body), vec![want.to_string()]);
         }
-        let (status, _) = post(&app, "/api/v1/contributions", &officer, json!({
-            "kind": "land_m2", "quantity": 1, "unit_code": "30538", "contributor": "A"})).await;
+        let (status, _) = post(
+            &app,
+            "/api/v1/contributions",
+            &officer,
+            json!({
+            "kind": "land_m2", "quantity": 1, "unit_code": "30538", "contributor": "A"}),
+        )
+        .await;
         assert_eq!(status, 403);
-        let (status, _) = call_raw(&app, "/api/v1/contributions", &officer, "{\"kind\": \"land_m2\", \"quantity\": \"many\"").await;
+        let (status, _) = call_raw(
+            &app,
+            "/api/v1/contributions",
+            &officer,
+            "{\"kind\": \"land_m2\", \"quantity\": \"many\"",
+        )
+        .await;
         assert!(status == 400 || status == 422, "malformed JSON: {status}");
         assert_eq!(app.count("contributions").await, count);
 
@@ -357,27 +611,72 @@ async fn the_ledger_feeds_models_and_honours_contributors_in_public() {
         assert_eq!(after[0]["anonymous"], 2);
         let (_, everywhere) = get(&app, "/api/v1/contributions/totals", None).await;
         let text = everywhere.to_string();
-        assert!(!text.contains("Kín Đáo") && !text.contains("Trần Văn Chín"), "anonymous givers stay anonymous");
-        assert_eq!(everywhere.as_array().unwrap().len(), 3, "three demo communes");
-        let page = app.client().get(app.url("/dong-gop")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            !text.contains("Kín Đáo") && !text.contains("Trần Văn Chín"),
+            "anonymous givers stay anonymous"
+        );
+        assert_eq!(
+            everywhere.as_array().unwrap().len(),
+            3,
+            "three demo communes"
+        );
+        let page = app
+            .client()
+            .get(app.url("/dong-gop"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(page.contains("Ông Võ Văn Năm") && !page.contains("Kín Đáo"));
-        assert!(!page.contains("Nguyễn Thị Lệ"), "no household in need is named in public");
+        assert!(
+            !page.contains("Nguyễn Thị Lệ"),
+            "no household in need is named in public"
+        );
 
         // The model's page shows what the ledger recorded for it.
-        let model = app.client().get(app.url(&format!("/mo-hinh/{road}"))).send().await.unwrap().text().await.unwrap();
-        assert!(model.contains("Sổ đóng góp"), "the model page shows the ledger");
+        let model = app
+            .client()
+            .get(app.url(&format!("/mo-hinh/{road}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            model.contains("Sổ đóng góp"),
+            "the model page shows the ledger"
+        );
         let ledger = &model[model.find("Sổ đóng góp").unwrap()..];
         assert!(ledger.contains("270 m²"), "120 + 85,5 + 64,5 m² of land");
 
         // The ledger export: typed quantities, anonymous stays anonymous.
-        let r = app.client().get(app.url("/api/v1/contributions?format=xlsx")).bearer_auth(&officer).send().await.unwrap();
+        let r = app
+            .client()
+            .get(app.url("/api/v1/contributions?format=xlsx"))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let rows = sheet(&r.bytes().await.unwrap());
         assert_eq!(rows[0][4], Data::String("Loại đóng góp".into()));
         assert!(rows.iter().any(|r| r[5] == Data::Float(64.5)));
-        let all = rows.iter().flatten().map(|c| c.to_string()).collect::<Vec<_>>().join("|");
+        let all = rows
+            .iter()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("|");
         assert!(all.contains("Ẩn danh") && !all.contains("Kín Đáo"));
-        assert!(rows.iter().skip(1).all(|r| r[3] == Data::String("30307".into())), "the officer's ward only");
+        assert!(
+            rows.iter()
+                .skip(1)
+                .all(|r| r[3] == Data::String("30307".into())),
+            "the officer's ward only"
+        );
     });
 }
 
@@ -385,21 +684,41 @@ async fn the_ledger_feeds_models_and_honours_contributors_in_public() {
 async fn the_register_export_is_for_the_commune_only() {
     each_backend!(|app| {
         let officer = app.token("demo.longxuyen").await;
-        let r = app.client().get(app.url("/api/v1/households?format=xlsx&year=2026")).bearer_auth(&officer).send().await.unwrap();
+        let r = app
+            .client()
+            .get(app.url("/api/v1/households?format=xlsx&year=2026"))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let rows = sheet(&r.bytes().await.unwrap());
         assert_eq!(rows.len(), 7, "header and six households");
-        let all = rows.iter().flatten().map(|c| c.to_string()).collect::<Vec<_>>().join("|");
+        let all = rows
+            .iter()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("|");
         assert!(all.contains("Nguyễn Thị Lệ") && all.contains("Hộ nghèo"));
         assert!(!all.contains("Chau Sóc Kha"), "another commune's household");
         for who in ["demo.mttq", "demo.hoinongdan"] {
             let t = app.token(who).await;
-            let r = app.client().get(app.url("/api/v1/households?format=csv")).bearer_auth(&t).send().await.unwrap();
+            let r = app
+                .client()
+                .get(app.url("/api/v1/households?format=csv"))
+                .bearer_auth(&t)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 403, "{who}");
         }
         let admin = app.token("demo.tinh").await;
         let (_, audit) = get(&app, "/api/v1/audit?action=household.view", Some(&admin)).await;
-        assert!(!audit["entries"].as_array().unwrap().is_empty(), "the export was audited");
+        assert!(
+            !audit["entries"].as_array().unwrap().is_empty(),
+            "the export was audited"
+        );
     });
 }
 

@@ -135,7 +135,9 @@ pub async fn coverage(
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> Result<ApiJson<Coverage>, AppError> {
     let p = caller.require()?;
-    Ok(ApiJson(svc::coverage(&state, p, id, q.unit.as_deref()).await?))
+    Ok(ApiJson(
+        svc::coverage(&state, p, id, q.unit.as_deref()).await?,
+    ))
 }
 
 /// Write an entry to the contributions ledger.

@@ -82,13 +82,7 @@ const HOUSEHOLDS: &[Household] = &[
         &["poor", "lonely_elderly"],
         Some("poor"),
     ),
-    (
-        "30538",
-        "Nguyễn Văn Út",
-        "Ấp Bà Đắc",
-        &["near_poor"],
-        None,
-    ),
+    ("30538", "Nguyễn Văn Út", "Ấp Bà Đắc", &["near_poor"], None),
     (
         "30538",
         "Lâm Thị Sương",
@@ -274,7 +268,11 @@ pub async fn load(state: &AppState, org_ids: &[i64]) -> Result<(), AppError> {
                     .ok_or_else(|| AppError::Internal(format!("demo category {category}")))?,
                 year,
             };
-            id = Some(register(state, &mut tx, &actor, None, &h, "demo").await?.id());
+            id = Some(
+                register(state, &mut tx, &actor, None, &h, "demo")
+                    .await?
+                    .id(),
+            );
         }
         household_ids.push(id.unwrap_or_default());
     }
@@ -288,7 +286,11 @@ pub async fn load(state: &AppState, org_ids: &[i64]) -> Result<(), AppError> {
     )
     .await?
     .0;
-    let model = |prefix: &str| road.iter().find(|m| m.title.starts_with(prefix)).map(|m| m.id);
+    let model = |prefix: &str| {
+        road.iter()
+            .find(|m| m.title.starts_with(prefix))
+            .map(|m| m.id)
+    };
 
     let mut drive_ids = Vec::new();
     for (title, org, starts, ends, codes, items, initiative) in drives() {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod calendar;
+mod care;
 mod councils;
 pub use admin::audit_filter;
 mod dashboard;
@@ -44,6 +45,21 @@ pub fn router() -> Router<AppState> {
         .route("/mo-hinh/{id}", get(movement::detail))
         .route("/ket-qua", get(movement::results))
         .route("/thong-ke", get(statistics::public))
+        .route(care::PUBLIC_PATH, get(care::public))
+        .route(
+            care::DRIVES_PATH,
+            get(care::drives).post(care::create_drive),
+        )
+        .route("/cham-lo/dot/{id}", get(care::drive))
+        .route("/cham-lo/dot/{id}/trao", post(care::deliver))
+        .route(
+            "/cham-lo/so-ho",
+            get(care::register).post(care::add_household),
+        )
+        .route(
+            "/cham-lo/dong-gop",
+            get(care::ledger).post(care::add_contribution),
+        )
         .route("/bang-dieu-khien/thong-ke", get(statistics::staff))
         .route(
             "/bang-dieu-khien/thong-ke/bao-cao",
@@ -206,6 +222,7 @@ impl Frame {
             ("/mo-hinh", "nav.showcase"),
             ("/thong-ke", "nav.statistics"),
             ("/dien-hinh", "nav.honour"),
+            (care::PUBLIC_PATH, "nav.contributions"),
             ("/kien-nghi", "nav.petitions"),
             ("/don-vi", "nav.units"),
         ];
@@ -214,6 +231,11 @@ impl Frame {
             items.push(("/bang-dieu-khien", "nav.dashboard"));
             if authorize(p, Action::ViewStatistics, None, &tree).is_ok() {
                 items.push(("/bang-dieu-khien/thong-ke", "nav.my_statistics"));
+            }
+            if authorize(p, Action::ManageHouseholds, None, &tree).is_ok()
+                || authorize(p, Action::RunDrives, None, &tree).is_ok()
+            {
+                items.push((care::DRIVES_PATH, "nav.care"));
             }
             if authorize(p, Action::ViewOrganisations, None, &tree).is_ok() {
                 items.push(("/to-chuc", "nav.organisations"));

@@ -278,6 +278,10 @@ struct InitiativePage {
     events: Vec<String>,
     /// Issued commendations: (decision id, number, date, form).
     commendations: Vec<(i64, String, String, String)>,
+    /// What the contributions ledger records for the model: (kind, amount with unit).
+    ledger: Vec<(String, String)>,
+    /// Households its drives reached, and their value.
+    reached: Option<(i64, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -483,6 +487,7 @@ async fn initiative_page(
         });
     let mut f = Frame::new(state, caller, "/mo-hinh", "showcase.title");
     f.title = i.title.clone();
+    let care = crate::service::care::for_initiative(state, i.id).await?;
     Ok(InitiativePage {
         f,
         state_label: state_label(lang, &i.state),
@@ -500,6 +505,32 @@ async fn initiative_page(
         can_replicate,
         events,
         commendations: super::councils::commendations_of(state, i.id).await?,
+        ledger: care
+            .contributions
+            .iter()
+            .map(|k| {
+                let label = danvan_domain::care::ContributionKind::parse(&k.kind)
+                    .map(|c| {
+                        if lang == Lang::Vi {
+                            c.label_vi()
+                        } else {
+                            c.label_en()
+                        }
+                    })
+                    .unwrap_or(&k.label)
+                    .to_string();
+                (
+                    label,
+                    format!("{} {}", super::format::number(k.quantity), k.unit),
+                )
+            })
+            .collect(),
+        reached: (care.households_reached > 0).then(|| {
+            (
+                care.households_reached,
+                format!("{} ₫", super::format::number(care.support_value_vnd as f64)),
+            )
+        }),
         notice,
         error,
         i,

@@ -87,7 +87,10 @@ fn list_year(state: &AppState, field: &'static str, year: i64) -> Result<i64, Fi
 }
 
 /// The field rules of a household, shared by the form, the API and the spreadsheet import.
-pub fn check_household(state: &AppState, input: &NewHousehold) -> Result<CheckedHousehold, Invalid> {
+pub fn check_household(
+    state: &AppState,
+    input: &NewHousehold,
+) -> Result<CheckedHousehold, Invalid> {
     let mut errors = Invalid::default();
     let unit = commune(state, "unit_code", &input.unit_code)
         .map_err(|e| errors.push(e))
@@ -167,26 +170,14 @@ pub async fn register(
                 address: h.address.clone(),
             })
             .map_err(|e| AppError::Internal(e.to_string()))?;
-            let id = store::insert_household(
-                tx,
-                h.unit.id,
-                &state.seal.seal(&sealed),
-                &key,
-                account,
-            )
-            .await?;
+            let id =
+                store::insert_household(tx, h.unit.id, &state.seal.seal(&sealed), &key, account)
+                    .await?;
             Registered::New(id)
         }
     };
-    let added = store::add_listing(
-        tx,
-        outcome.id(),
-        h.category.code(),
-        h.year,
-        source,
-        account,
-    )
-    .await?;
+    let added =
+        store::add_listing(tx, outcome.id(), h.category.code(), h.year, source, account).await?;
     if !added {
         return Err(AppError::Conflict("duplicate_household"));
     }
@@ -349,7 +340,12 @@ pub async fn households(
     q: &HouseholdQuery,
 ) -> Result<Vec<HouseholdView>, AppError> {
     let units = units_in_scope(state, by, Action::ManageHouseholds, q.unit.as_deref())?;
-    let category = match q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let category = match q
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(c) => Some(
             HouseholdCategory::parse(c)
                 .ok_or_else(|| {
@@ -998,7 +994,6 @@ pub struct NewContribution {
     pub note: String,
 }
 
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContributionView {
     pub id: i64,
@@ -1107,14 +1102,12 @@ pub async fn record_contribution(
                 "Không có mô hình này.",
                 "No such model.",
             )),
-            Some(m) if !state.tree().contains(m.unit_id, u.id) => {
-                errors.push(FieldError::new(
-                    "initiative_id",
-                    "initiative_elsewhere",
-                    "Mô hình này không triển khai ở xã, phường đã chọn.",
-                    "That model does not run in the chosen commune.",
-                ))
-            }
+            Some(m) if !state.tree().contains(m.unit_id, u.id) => errors.push(FieldError::new(
+                "initiative_id",
+                "initiative_elsewhere",
+                "Mô hình này không triển khai ở xã, phường đã chọn.",
+                "That model does not run in the chosen commune.",
+            )),
             Some(_) => {}
         }
     }
@@ -1196,13 +1189,11 @@ pub async fn contributions(
 ) -> Result<Vec<ContributionView>, AppError> {
     let units = units_in_scope(state, by, Action::RecordContributions, unit)?;
     let (from, to) = year_range(year);
-    Ok(
-        store::contributions(&state.db, Some(&units), from, to)
-            .await?
-            .into_iter()
-            .map(|c| contribution_view(state, c))
-            .collect(),
-    )
+    Ok(store::contributions(&state.db, Some(&units), from, to)
+        .await?
+        .into_iter()
+        .map(|c| contribution_view(state, c))
+        .collect())
 }
 
 /// What a commune's people gave, for the public: totals per kind and the names of those who
@@ -1395,7 +1386,10 @@ pub async fn support_totals(
                             .unwrap_or_default();
                         org_names.insert(id, name);
                     }
-                    (r.key.clone(), org_names.get(&id).cloned().unwrap_or_default())
+                    (
+                        r.key.clone(),
+                        org_names.get(&id).cloned().unwrap_or_default(),
+                    )
                 }
             };
             let g = out.entry(key.clone()).or_insert_with(|| GroupTotal {
