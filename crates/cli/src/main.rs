@@ -83,7 +83,7 @@ enum Command {
     /// first and nothing is written if any is wrong. Accounts get generated initial
     /// passwords, printed once as `username<TAB>password` lines.
     Import {
-        /// organisations, accounts, initiatives or holidays
+        /// organisations, accounts, initiatives, households or holidays
         kind: String,
         /// The XLSX or CSV file (templates: GET /api/v1/imports/{kind}/template).
         file: PathBuf,
@@ -457,7 +457,9 @@ fn progress_bar(stage: &str, done: usize, total: usize) {
 async fn import(kind: String, file: PathBuf, db: DbArgs) -> Result<bool> {
     use danvan_web::service::imports::{self, ImportError, ImportKind, Importer};
     let Some(k) = ImportKind::parse(&kind) else {
-        bail!("unknown import kind {kind}; use organisations, accounts, initiatives or holidays");
+        bail!(
+            "unknown import kind {kind}; use organisations, accounts, initiatives, households or holidays"
+        );
     };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let database = open(&db).await?;

@@ -69,6 +69,27 @@ pub async fn insert_household(
     .map_err(|e| StoreError::from_write(e, "duplicate_household"))
 }
 
+/// Whether the household with this dedupe hash in this commune is on that year's list already.
+pub async fn is_listed(
+    db: &Db,
+    unit_id: i64,
+    key: &str,
+    category: &str,
+    year: i64,
+) -> Result<bool> {
+    let n: i64 = with_db!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM households h JOIN household_listings l ON l.household_id = h.id
+         WHERE h.unit_id = $1 AND h.dedupe_key = $2 AND l.category = $3 AND l.year = $4"
+    )
+    .bind(unit_id)
+    .bind(key)
+    .bind(category)
+    .bind(year)
+    .fetch_one(p)
+    .await)?;
+    Ok(n > 0)
+}
+
 /// Puts a household on a year's list; false when it already was (the history is kept, a
 /// listing is never overwritten).
 pub async fn add_listing(

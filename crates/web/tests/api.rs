@@ -541,6 +541,17 @@ fn common_routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/exports"),
         ("GET", "/api/v1/exports/{id}"),
         ("GET", "/api/v1/exports/{id}/file"),
+        ("GET", "/api/v1/households"),
+        ("POST", "/api/v1/households"),
+        ("GET", "/api/v1/drives"),
+        ("POST", "/api/v1/drives"),
+        ("GET", "/api/v1/drives/{id}"),
+        ("POST", "/api/v1/drives/{id}/deliveries"),
+        ("GET", "/api/v1/drives/{id}/coverage"),
+        ("GET", "/api/v1/contributions"),
+        ("POST", "/api/v1/contributions"),
+        ("GET", "/api/v1/contributions/totals"),
+        ("GET", "/api/v1/support/totals"),
     ]
 }
 

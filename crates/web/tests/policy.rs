@@ -117,7 +117,7 @@ async fn every_route_checks_role_and_scope() {
             json!({"current_password": "sai mật khẩu rồi", "new_password": "mật khẩu mới đủ dài"});
 
         // (method, path, body, status for an anonymous caller)
-        let matrix: Vec<(&str, String, Option<Value>, u16)> = vec![
+        let mut matrix: Vec<(&str, String, Option<Value>, u16)> = vec![
             ("DELETE", "/api/v1/auth/token".into(), None, 401),
             ("GET", "/api/v1/me".into(), None, 401),
             ("POST", "/api/v1/me/password".into(), Some(pw.clone()), 401),
@@ -291,6 +291,80 @@ async fn every_route_checks_role_and_scope() {
                 401,
             ),
         ];
+        // Care: a household in Núi Cấm (outside the Long Xuyên officer's ward), the demo's
+        // Tết drive (Long Xuyên and Núi Cấm, announced by the province's Fatherland Front).
+        let households: Value = app
+            .client()
+            .get(app.url("/api/v1/households?unit=30538"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let far_household = households[0]["id"].as_i64().unwrap();
+        let drives: Value = app
+            .client()
+            .get(app.url("/api/v1/drives"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let tet = drives
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| {
+                d["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Tết vì người nghèo")
+            })
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let household_in = json!({"unit_code": "30307", "head_name": "Ma Thị Kiểm Tra", "address": "Khóm 1", "category": "poor", "year": 2026});
+        let household_out = json!({"unit_code": "30538", "head_name": "Ma Thị Kiểm Tra", "address": "Ấp 1", "category": "poor", "year": 2026});
+        let far_delivery = json!({"household_id": far_household, "value_vnd": 100000, "delivered_on": "2026-02-01"});
+        let contribution_out = json!({"kind": "labour_days", "quantity": 3, "unit_code": "30538", "contributor": "Bà con ấp 1"});
+        let drive_out = json!({"title": "Quà", "organisation_id": outside, "starts_on": "2026-01-01", "ends_on": "2026-01-31", "items": "Quà", "unit_codes": ["30742"]});
+        matrix.extend([
+            ("GET", "/api/v1/households".to_string(), None, 401),
+            (
+                "POST",
+                "/api/v1/households".into(),
+                Some(household_in.clone()),
+                401,
+            ),
+            ("GET", "/api/v1/drives".into(), None, 401),
+            (
+                "POST",
+                "/api/v1/drives".into(),
+                Some(drive_out.clone()),
+                401,
+            ),
+            ("GET", format!("/api/v1/drives/{tet}"), None, 401),
+            ("GET", format!("/api/v1/drives/{tet}/coverage"), None, 401),
+            (
+                "POST",
+                format!("/api/v1/drives/{tet}/deliveries"),
+                Some(far_delivery.clone()),
+                401,
+            ),
+            ("GET", "/api/v1/contributions".into(), None, 401),
+            (
+                "POST",
+                "/api/v1/contributions".into(),
+                Some(contribution_out.clone()),
+                401,
+            ),
+            ("GET", "/api/v1/contributions/totals".into(), None, 200),
+            ("GET", "/api/v1/support/totals".into(), None, 401),
+        ]);
         // Anonymous first: everything but the public unit tree needs a token.
         for (method, path, body, anon) in &matrix {
             assert_eq!(
@@ -303,6 +377,69 @@ async fn every_route_checks_role_and_scope() {
         // Signed in: (method, path, body, officer, supervisor, reporter)
         let signed: Vec<SignedCase> = vec![
             ("GET", "/api/v1/me".into(), None, 200, 200, 200),
+            // Care: names of households only for the commune's officer; reporters run
+            // their organisation's drives but see no household.
+            ("GET", "/api/v1/households".into(), None, 200, 403, 403),
+            (
+                "GET",
+                "/api/v1/households?unit=30538".into(),
+                None,
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/households".into(),
+                Some(household_out),
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/drives".into(), None, 200, 403, 200),
+            ("GET", format!("/api/v1/drives/{tet}"), None, 200, 403, 403),
+            (
+                "GET",
+                format!("/api/v1/drives/{tet}/coverage?unit=30538"),
+                None,
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                format!("/api/v1/drives/{tet}/deliveries"),
+                Some(far_delivery),
+                403,
+                403,
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/drives".into(),
+                Some(drive_out),
+                403,
+                403,
+                403,
+            ),
+            ("GET", "/api/v1/contributions".into(), None, 200, 403, 403),
+            (
+                "POST",
+                "/api/v1/contributions".into(),
+                Some(contribution_out),
+                403,
+                403,
+                403,
+            ),
+            (
+                "GET",
+                "/api/v1/contributions/totals".into(),
+                None,
+                200,
+                200,
+                200,
+            ),
+            ("GET", "/api/v1/support/totals".into(), None, 200, 200, 403),
             (
                 "POST",
                 "/api/v1/me/password".into(),

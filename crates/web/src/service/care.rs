@@ -143,7 +143,8 @@ impl Registered {
     }
 }
 
-fn dedupe_key(state: &AppState, head_name: &str, address: &str) -> String {
+/// The keyed hash that finds the same household written twice.
+pub(crate) fn dedupe_key(state: &AppState, head_name: &str, address: &str) -> String {
     state.seal.blind_index(&format!(
         "household\0{}",
         care::household_key(head_name, address)

@@ -34,6 +34,7 @@ pub enum ImportKind {
     Holidays,
     Accounts,
     Initiatives,
+    Households,
 }
 
 /// One column of a template: its title, the service field it feeds (to place the service's
@@ -53,10 +54,11 @@ const fn col(title: &'static str, field: &'static str, required: bool) -> Col {
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Organisations,
         ImportKind::Accounts,
         ImportKind::Initiatives,
+        ImportKind::Households,
         ImportKind::Holidays,
     ];
 
@@ -70,6 +72,7 @@ impl ImportKind {
             ImportKind::Holidays => "holidays",
             ImportKind::Accounts => "accounts",
             ImportKind::Initiatives => "initiatives",
+            ImportKind::Households => "households",
         }
     }
 
@@ -79,6 +82,9 @@ impl ImportKind {
             ImportKind::Holidays => "Lịch nghỉ, làm bù trong năm",
             ImportKind::Accounts => "Tài khoản",
             ImportKind::Initiatives => "Mô hình và chỉ tiêu",
+            ImportKind::Households => {
+                "Danh sách hộ nghèo, cận nghèo, gia đình chính sách… của xã, phường"
+            }
         }
     }
 
@@ -88,6 +94,7 @@ impl ImportKind {
             ImportKind::Holidays => "Days off and make-up working days",
             ImportKind::Accounts => "Accounts",
             ImportKind::Initiatives => "Models with their indicators",
+            ImportKind::Households => "A commune's lists of households in need",
         }
     }
 
@@ -99,6 +106,7 @@ impl ImportKind {
             ImportKind::Holidays => Action::ManageCalendar,
             ImportKind::Accounts => Action::ManageAccounts,
             ImportKind::Initiatives => Action::RegisterInitiative,
+            ImportKind::Households => Action::ManageHouseholds,
         }
     }
 
@@ -114,6 +122,7 @@ impl ImportKind {
             ImportKind::Holidays => &DAY_COLUMNS,
             ImportKind::Accounts => &ACCOUNT_COLUMNS,
             ImportKind::Initiatives => &INITIATIVE_COLUMNS,
+            ImportKind::Households => &HOUSEHOLD_COLUMNS,
         }
     }
 
@@ -155,6 +164,18 @@ const ACCOUNT_COLUMNS: [Col; 6] = [
     col(ACC_UNIT, "unit_code", true),
     col(ACC_ORG, "organisation_id", false),
     col(ACC_EMAIL, "email", false),
+];
+const HH_HEAD: &str = "Họ tên chủ hộ";
+const HH_ADDRESS: &str = "Địa chỉ";
+const HH_UNIT: &str = "Xã, phường";
+const HH_CATEGORY: &str = "Diện";
+const HH_YEAR: &str = "Năm";
+const HOUSEHOLD_COLUMNS: [Col; 5] = [
+    col(HH_HEAD, "head_name", true),
+    col(HH_ADDRESS, "address", true),
+    col(HH_UNIT, "unit_code", true),
+    col(HH_CATEGORY, "category", true),
+    col(HH_YEAR, "year", true),
 ];
 const INI_TITLE: &str = "Tên mô hình";
 const INI_FIELD: &str = "Lĩnh vực";
@@ -342,6 +363,16 @@ pub fn template(kind: ImportKind) -> Table {
                 text("Xã Núi Cấm"),
                 Cell::Empty,
                 text("mai.nt@example.vn"),
+            ]],
+        ),
+        ImportKind::Households => (
+            "Hộ cần hỗ trợ",
+            vec![vec![
+                text("Nguyễn Văn Mười"),
+                text("Số 14, khóm Bình Khánh 4"),
+                text("Phường Long Xuyên"),
+                text(danvan_domain::care::HouseholdCategory::Poor.label_vi()),
+                text(&chrono::Local::now().date_naive().format("%Y").to_string()),
             ]],
         ),
         ImportKind::Initiatives => {
@@ -797,6 +828,113 @@ pub async fn import(
             let rows = InitiativeRows::new(state).await?;
             run(state, who, kind, rows, sheet, progress).await
         }
+        ImportKind::Households => {
+            let rows = HouseholdRows(state.clone());
+            run(state, who, kind, rows, sheet, progress).await
+        }
+    }
+}
+
+/// A commune's yearly list: a household already registered gains the year's listing (the
+/// earlier years stay); one already on that year's list is refused as a duplicate.
+struct HouseholdRows(AppState);
+
+impl Rows for HouseholdRows {
+    type Checked = super::care::CheckedHousehold;
+
+    async fn check(
+        &mut self,
+        state: &AppState,
+        who: &Importer<'_>,
+        row: &Row,
+    ) -> Result<(String, Self::Checked), Vec<RowProblem>> {
+        use danvan_domain::care::HouseholdCategory;
+        let mut problems = Vec::new();
+        let unit = unit_code(state, &cell(row, HH_UNIT))
+            .map_err(|e| problems.push(RowProblem::new(0, HH_UNIT, &e)));
+        let given = cell(row, HH_CATEGORY);
+        let category = coded(&HouseholdCategory::ALL, &given, |c: HouseholdCategory| {
+            [c.code(), c.label_vi(), c.label_en()]
+        })
+        .map_or(given, |c| c.code().to_string());
+        let year = cell(row, HH_YEAR);
+        let input = super::care::NewHousehold {
+            unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
+            head_name: cell(row, HH_HEAD),
+            address: cell(row, HH_ADDRESS),
+            category,
+            // An unreadable year becomes 0, which the service refuses with its own words.
+            year: year.trim().parse().unwrap_or(0),
+        };
+        match super::care::check_household(state, &input) {
+            Ok(h) => {
+                if !who.allowed(state, Action::ManageHouseholds, Some(h.unit.id)) {
+                    problems.push(forbidden(
+                        HH_UNIT,
+                        "Bạn không giữ sổ hộ của xã, phường này.",
+                        "You do not keep this commune's register.",
+                    ));
+                }
+                let key = super::care::dedupe_key(state, &h.head_name, &h.address);
+                match danvan_storage::care::is_listed(
+                    &state.db,
+                    h.unit.id,
+                    &key,
+                    h.category.code(),
+                    h.year,
+                )
+                .await
+                {
+                    Ok(true) => problems.push(RowProblem::new(
+                        0,
+                        HH_HEAD,
+                        &FieldError::new(
+                            "head_name",
+                            "duplicate_household",
+                            "Hộ này đã có trong danh sách của năm đó.",
+                            "This household is already on that year's list.",
+                        ),
+                    )),
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, "household import lookup");
+                        return Err(vec![RowProblem::file(
+                            "internal_error",
+                            "Lỗi hệ thống khi kiểm tra dòng này; xin thử lại.",
+                            "Internal error while checking this row; please try again.",
+                        )]);
+                    }
+                }
+                if problems.is_empty() {
+                    let id = format!(
+                        "{key}\u{1}{}\u{1}{}\u{1}{}",
+                        h.unit.id,
+                        h.category.code(),
+                        h.year
+                    );
+                    return Ok((id, h));
+                }
+            }
+            Err(mut inv) => {
+                if unit.is_err() {
+                    inv.0.retain(|e| e.field != "unit_code");
+                }
+                push_invalid(ImportKind::Households, &mut problems, inv);
+            }
+        }
+        Err(problems)
+    }
+
+    async fn write(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        _i: usize,
+        h: &Self::Checked,
+    ) -> Result<Option<Credential>, AppError> {
+        super::care::register(&self.0, tx, actor, who.account_id(), h, "import").await?;
+        Ok(None)
     }
 }
 
