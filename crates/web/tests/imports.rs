@@ -567,3 +567,116 @@ async fn initiatives_with_indicators() {
         assert_eq!(body["rows"][0]["code"], "forbidden", "{body}");
     });
 }
+
+const HOUSEHOLD: &[&str] = &["Họ tên chủ hộ", "Địa chỉ", "Xã, phường", "Diện", "Năm"];
+
+#[tokio::test]
+async fn a_communes_yearly_list_keeps_last_years_and_refuses_repeats() {
+    each_backend!(|app| {
+        let officer = app.token("demo.longxuyen").await;
+        let before = app.count("households").await;
+        let listings = app.count("household_listings").await;
+        // Next year's list: two demo households again (one moves to near-poor), one new.
+        let file = danvan_export::to_xlsx(&table(
+            HOUSEHOLD,
+            &[
+                &[
+                    "Nguyễn Thị Lệ",
+                    "Số 12, khóm Bình Khánh 3",
+                    "Phường Long Xuyên",
+                    "Hộ nghèo",
+                    "2027",
+                ],
+                &[
+                    "TRAN VAN HUNG",
+                    "so 45/2 khom Binh Khanh 5",
+                    "30307",
+                    "cận nghèo",
+                    "2027",
+                ],
+                &[
+                    "Lý Văn Mới",
+                    "Số 3, khóm Mỹ Thạnh",
+                    "Long Xuyên",
+                    "Người khuyết tật",
+                    "2027",
+                ],
+            ],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "households", &officer, file, "ho-ngheo-2027.xlsx").await;
+        assert_eq!(s, 201, "{body}");
+        assert_eq!(body["created"], 3);
+        assert_eq!(app.count("households").await, before + 1, "two were known");
+        assert_eq!(app.count("household_listings").await, listings + 3);
+        let (_, list) = get(&app, "/api/v1/households?unit=30307", Some(&officer)).await;
+        let hung = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["head_name"] == "Trần Văn Hùng")
+            .unwrap();
+        let years: Vec<String> = hung["listings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| format!("{} {}", l["year"], l["category"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            years,
+            vec!["2027 near_poor", "2026 near_poor", "2025 poor"],
+            "history kept"
+        );
+
+        // The same file again, plus bad rows: every problem named, nothing written.
+        let file = danvan_export::to_xlsx(&table(
+            HOUSEHOLD,
+            &[
+                &[
+                    "Nguyễn Thị Lệ",
+                    "Số 12, khóm Bình Khánh 3",
+                    "30307",
+                    "Hộ nghèo",
+                    "2027",
+                ],
+                &[
+                    "Phan Văn Khác",
+                    "Ấp Vồ Đầu",
+                    "Xã Núi Cấm",
+                    "Hộ nghèo",
+                    "2027",
+                ],
+                &["Đỗ Văn Sai", "Khóm 2", "30307", "hộ giàu", "năm sau"],
+                &["Đỗ Văn Đôi", "Khóm 9", "30307", "Hộ nghèo", "2027"],
+                &["do van doi", "khom 9", "30307", "poor", "2027"],
+            ],
+        ))
+        .unwrap();
+        let (s, body) = upload(&app, "households", &officer, file, "lai.xlsx").await;
+        assert_eq!(s, 422, "{body}");
+        let problems: Vec<(i64, String)> = body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["row"].as_i64().unwrap(),
+                    p["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for want in [
+            (2, "duplicate_household"),
+            (3, "forbidden"),
+            (4, "unknown_category"),
+            (4, "invalid_year"),
+            (6, "duplicate_row"),
+        ] {
+            assert!(
+                problems.contains(&(want.0, want.1.to_string())),
+                "{want:?} in {problems:?}"
+            );
+        }
+        assert_eq!(app.count("household_listings").await, listings + 3);
+    });
+}

@@ -853,10 +853,11 @@ impl Rows for HouseholdRows {
         let unit = unit_code(state, &cell(row, HH_UNIT))
             .map_err(|e| problems.push(RowProblem::new(0, HH_UNIT, &e)));
         let given = cell(row, HH_CATEGORY);
-        let category = coded(&HouseholdCategory::ALL, &given, |c: HouseholdCategory| {
-            [c.code(), c.label_vi(), c.label_en()]
-        })
-        .map_or(given, |c| c.code().to_string());
+        // "cận nghèo" names "Hộ cận nghèo" too.
+        let names = |c: HouseholdCategory| [c.code(), c.label_vi(), c.label_en()];
+        let category = coded(&HouseholdCategory::ALL, &given, names)
+            .or_else(|| coded(&HouseholdCategory::ALL, &format!("Hộ {given}"), names))
+            .map_or(given, |c| c.code().to_string());
         let year = cell(row, HH_YEAR);
         let input = super::care::NewHousehold {
             unit_code: unit.clone().unwrap_or_else(|()| "\u{0}".into()),
