@@ -479,6 +479,32 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
             1,
             "the officer's ward only"
         );
+        // The dashboards carry the same figures: staff see the support, the public only
+        // what people gave.
+        let (_, staff) = get(&app, "/api/v1/dashboard?year=2026", Some(&admin)).await;
+        assert_eq!(staff["support"]["by_unit"], totals["by_unit"]);
+        let (_, public) = get(&app, "/api/v1/dashboard?year=2026", None).await;
+        assert!(public["support"].is_null(), "no support figures in public");
+        let land = public["contributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == "land_m2")
+            .unwrap();
+        assert_eq!(
+            land["quantity"], 245.5,
+            "120 + 85,5 in Long Xuyên, 40 in Châu Đốc"
+        );
+        let page = app
+            .client()
+            .get(app.url("/thong-ke?year=2026"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Sức dân và chăm lo an sinh") && page.contains("245,5 m²"));
     });
 }
 

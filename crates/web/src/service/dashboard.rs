@@ -112,6 +112,11 @@ pub struct Dashboard {
     pub indicators: Vec<IndicatorRow>,
     pub by_body: Vec<PetitionRow>,
     pub by_year: Vec<YearRow>,
+    /// What people gave under the unit (the contributions ledger), per kind.
+    pub contributions: Vec<crate::service::care::KindTotal>,
+    /// Support drives' deliveries under the unit by commune, category and organisation;
+    /// staff only (`None` for the public).
+    pub support: Option<crate::service::care::SupportTotals>,
 }
 
 /// What a dashboard is asked for.
@@ -414,6 +419,24 @@ pub async fn build(
         })
         .collect();
 
+    let mut contributions: Vec<crate::service::care::KindTotal> = Vec::new();
+    for commune in crate::service::care::public_totals(state, Some(&unit.code), req.year).await? {
+        for t in commune.totals {
+            match contributions.iter_mut().find(|c| c.kind == t.kind) {
+                Some(c) => {
+                    c.quantity += t.quantity;
+                    c.entries += t.entries;
+                }
+                None => contributions.push(t),
+            }
+        }
+    }
+    let support = match audience {
+        Audience::Staff => {
+            Some(crate::service::care::support_totals(state, req.year, Some(unit.id)).await?)
+        }
+        Audience::Public => None,
+    };
     Ok(Dashboard {
         audience,
         unit_code: unit.code.clone(),
@@ -427,6 +450,8 @@ pub async fn build(
         indicators,
         by_body,
         by_year: years.into_values().collect(),
+        contributions,
+        support,
     })
 }
 
@@ -533,6 +558,22 @@ pub fn charts(d: &Dashboard, vi: bool) -> Vec<ChartView> {
             }],
             orientation: Orientation::Horizontal,
             percent: true,
+        });
+    }
+    if let Some(s) = d.support.as_ref().filter(|s| !s.by_unit.is_empty()) {
+        specs.push(BarChart {
+            id: "chart-support".into(),
+            title: t(
+                "Hộ được hỗ trợ theo xã, phường",
+                "Households supported by commune",
+            ),
+            categories: s.by_unit.iter().map(|g| g.label.clone()).collect(),
+            series: vec![Series {
+                name: t("Hộ được hỗ trợ", "Households supported"),
+                values: s.by_unit.iter().map(|g| n(g.households)).collect(),
+            }],
+            orientation: Orientation::Horizontal,
+            percent: false,
         });
     }
     if !d.by_body.is_empty() {
