@@ -377,12 +377,15 @@ pub struct Reach {
     pub value_vnd: Option<i64>,
 }
 
+/// One row of [`reach`]'s query: household, unit, sealed name, one category, delivery, value.
+type ReachRow = (i64, i64, String, String, Option<i64>, Option<i64>);
+
 /// The households a drive should reach in `units`, each with its delivery if there is one.
 pub async fn reach(db: &Db, drive: &Drive, units: &[i64]) -> Result<Vec<Reach>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, i64, String, String, Option<i64>, Option<i64>)> = with_db!(db, p => {
+    let rows: Vec<ReachRow> = with_db!(db, p => {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT h.id, h.unit_id, h.sealed, l.category, d.id, d.value_vnd
              FROM households h JOIN household_listings l ON l.household_id = h.id AND l.year = ",

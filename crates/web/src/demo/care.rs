@@ -141,7 +141,9 @@ fn drives() -> Vec<Drive> {
 }
 
 /// (drive index, household index, value, day)
-const DELIVERIES: &[(usize, usize, i64, (i32, u32, u32))] = &[
+type Delivery = (usize, usize, i64, (i32, u32, u32));
+
+const DELIVERIES: &[Delivery] = &[
     (0, 0, 800_000, (2026, 2, 5)),
     (0, 1, 800_000, (2026, 2, 5)),
     (0, 3, 800_000, (2026, 2, 6)),

@@ -497,10 +497,10 @@ pub async fn create_drive(
     let ends = validate::date("ends_on", &input.ends_on)
         .map_err(|e| errors.push(e))
         .ok();
-    if let (Some(s), Some(e)) = (starts, ends) {
-        if let Err(err) = care::check_period(s, e) {
-            errors.push(err);
-        }
+    if let (Some(s), Some(e)) = (starts, ends)
+        && let Err(err) = care::check_period(s, e)
+    {
+        errors.push(err);
     }
     let org = danvan_storage::organisations::by_id(&state.db, input.organisation_id).await?;
     if org.is_none() {
@@ -511,18 +511,17 @@ pub async fn create_drive(
             "No such organisation.",
         ));
     }
-    if let Some(i) = input.initiative_id {
-        if danvan_storage::movement::initiatives::by_id(&state.db, i)
+    if let Some(i) = input.initiative_id
+        && danvan_storage::movement::initiatives::by_id(&state.db, i)
             .await?
             .is_none()
-        {
-            errors.push(FieldError::new(
-                "initiative_id",
-                "unknown_initiative",
-                "Không có mô hình này.",
-                "No such model.",
-            ));
-        }
+    {
+        errors.push(FieldError::new(
+            "initiative_id",
+            "unknown_initiative",
+            "Không có mô hình này.",
+            "No such model.",
+        ));
     }
     let mut units = Vec::new();
     for code in input.unit_codes.iter().filter(|c| !c.trim().is_empty()) {
@@ -1380,12 +1379,12 @@ pub async fn support_totals(
                 store::DeliveryGroup::Category => (r.key.clone(), category_label(&r.key)),
                 store::DeliveryGroup::Organisation => {
                     let id = r.key.parse::<i64>().unwrap_or_default();
-                    if !org_names.contains_key(&id) {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = org_names.entry(id) {
                         let name = danvan_storage::organisations::by_id(&state.db, id)
                             .await?
                             .map(|o| o.name)
                             .unwrap_or_default();
-                        org_names.insert(id, name);
+                        slot.insert(name);
                     }
                     (
                         r.key.clone(),

@@ -855,8 +855,8 @@ impl Rows for HouseholdRows {
         let given = cell(row, HH_CATEGORY);
         // "cận nghèo" names "Hộ cận nghèo" too.
         let names = |c: HouseholdCategory| [c.code(), c.label_vi(), c.label_en()];
-        let category = coded(&HouseholdCategory::ALL, &given, names)
-            .or_else(|| coded(&HouseholdCategory::ALL, &format!("Hộ {given}"), names))
+        let category = coded(HouseholdCategory::ALL, &given, names)
+            .or_else(|| coded(HouseholdCategory::ALL, &format!("Hộ {given}"), names))
             .map_or(given, |c| c.code().to_string());
         let year = cell(row, HH_YEAR);
         let input = super::care::NewHousehold {
