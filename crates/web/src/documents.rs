@@ -135,6 +135,27 @@ pub async fn campaign_report(
         figure("Kiến nghị trả lời đúng hạn", t.petitions_on_time, "đơn"),
         figure("Kiến nghị đang quá hạn", t.petitions_overdue, "đơn"),
     ];
+    // Care and contributions of the campaign's year (dated deliveries and entries).
+    let mut figures = figures;
+    if let Some(s) = &d.support {
+        let households: i64 = s.by_unit.iter().map(|g| g.households).sum();
+        let value: i64 = s.by_unit.iter().map(|g| g.value_vnd).sum();
+        if households > 0 {
+            figures.push(figure(
+                "Hộ khó khăn được hỗ trợ qua các đợt",
+                households,
+                "hộ",
+            ));
+            figures.push(figure("Giá trị hỗ trợ đã trao", value, "đồng"));
+        }
+    }
+    for c in &d.contributions {
+        figures.push(figure(
+            &format!("Nhân dân đóng góp — {}", c.label),
+            c.quantity.round() as i64,
+            &c.unit,
+        ));
+    }
     let indicators = d
         .indicators
         .iter()
