@@ -316,3 +316,58 @@ async fn a_reply_letter_is_addressed_by_code_and_the_minutes_follow_the_council(
         );
     });
 }
+
+/// The year-end report of 2026 counts that year's care: the households the demo's two Tết
+/// drives reached and what people gave (the campaign is made if the demo has none for 2026).
+#[tokio::test]
+async fn the_year_end_report_counts_support_and_contributions() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let (_, campaigns) = get(&app, "/api/v1/campaigns", Some(&admin)).await;
+        let list = campaigns["items"]
+            .as_array()
+            .or(campaigns.as_array())
+            .unwrap()
+            .clone();
+        let id = match list.iter().find(|c| c["year"] == 2026) {
+            Some(c) => c["id"].as_i64().unwrap(),
+            None => {
+                let (status, c) = common::post(
+                    &app,
+                    "/api/v1/campaigns",
+                    &admin,
+                    serde_json::json!({"year": 2026, "title": "Dân vận khéo năm 2026", "title_groups": ["Dân vận khéo"],
+                        "registration_opens": "2026-01-15", "registration_closes": "2026-10-15",
+                        "midyear_review": "2026-06-30", "yearend_review": "2026-12-15", "commendation_quota": 5}),
+                )
+                .await;
+                assert_eq!(status, 201, "{c}");
+                c["id"].as_i64().unwrap()
+            }
+        };
+        let (status, _, pdf) = fetch(
+            &app,
+            &format!("/api/v1/reports/campaigns/{id}.pdf?period=year_end"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, 200);
+        if poppler() {
+            let t = text(&pdf);
+            // Long Xuyên: five households (one from both drives); Núi Cấm: two.
+            assert!(
+                t.contains("Hộ khó khăn được hỗ trợ qua các đợt: 7 hộ."),
+                "{t}"
+            );
+            assert!(t.contains("Giá trị hỗ trợ đã trao: 6.200.000 đồng."), "{t}");
+            assert!(
+                t.contains("Hiến đất (m²): 246 m²."),
+                "120 + 85,5 + 40 m², rounded: {t}"
+            );
+            assert!(
+                t.contains("Hộ được hỗ trợ theo xã, phường"),
+                "the chart's title: {t}"
+            );
+        }
+    });
+}

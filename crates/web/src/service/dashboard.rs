@@ -560,7 +560,8 @@ pub fn charts(d: &Dashboard, vi: bool) -> Vec<ChartView> {
             percent: true,
         });
     }
-    if let Some(s) = d.support.as_ref().filter(|s| !s.by_unit.is_empty()) {
+    // One commune is a single bar: its table says it better.
+    if let Some(s) = d.support.as_ref().filter(|s| s.by_unit.len() > 1) {
         specs.push(BarChart {
             id: "chart-support".into(),
             title: t(

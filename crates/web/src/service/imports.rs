@@ -691,6 +691,20 @@ fn push_invalid(kind: ImportKind, problems: &mut Vec<RowProblem>, inv: Invalid) 
     }
 }
 
+/// Like [`push_invalid`], leaving out the service's complaint about the unit when the
+/// row's unit was already listed in the file's own words.
+fn push_invalid_except_unit(
+    kind: ImportKind,
+    problems: &mut Vec<RowProblem>,
+    mut inv: Invalid,
+    unit_listed: bool,
+) {
+    if unit_listed {
+        inv.0.retain(|e| e.field != "unit_code");
+    }
+    push_invalid(kind, problems, inv);
+}
+
 fn duplicate(row: usize, first: usize) -> RowProblem {
     RowProblem::new(
         row,
@@ -916,11 +930,8 @@ impl Rows for HouseholdRows {
                     return Ok((id, h));
                 }
             }
-            Err(mut inv) => {
-                if unit.is_err() {
-                    inv.0.retain(|e| e.field != "unit_code");
-                }
-                push_invalid(ImportKind::Households, &mut problems, inv);
+            Err(inv) => {
+                push_invalid_except_unit(ImportKind::Households, &mut problems, inv, unit.is_err())
             }
         }
         Err(problems)
@@ -974,12 +985,12 @@ impl Rows for OrganisationRows {
                     return Ok((format!("{}\u{1}{}", fold(&o.name), o.unit.id), o));
                 }
             }
-            Err(mut inv) => {
-                if unit.is_err() {
-                    inv.0.retain(|e| e.field != "unit_code");
-                }
-                push_invalid(ImportKind::Organisations, &mut problems, inv);
-            }
+            Err(inv) => push_invalid_except_unit(
+                ImportKind::Organisations,
+                &mut problems,
+                inv,
+                unit.is_err(),
+            ),
         }
         Err(problems)
     }
