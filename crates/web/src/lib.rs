@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub mod hashing;
 pub mod i18n;
 pub mod metrics;
