@@ -587,6 +587,29 @@ pub async fn contribution_totals(
     .await)?)
 }
 
+/// The most recent named givers per unit (at most `per_unit` each), for the public honour.
+pub async fn honoured(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    per_unit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT unit_id, contributor_name FROM (
+             SELECT unit_id, contributor_name,
+                    ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY contributed_on DESC, id DESC) AS n
+             FROM contributions
+             WHERE contributor_name IS NOT NULL AND anonymous = FALSE
+               AND contributed_on >= $1 AND contributed_on <= $2) AS named
+         WHERE n <= $3 ORDER BY unit_id, n"
+    )
+    .bind(from)
+    .bind(to)
+    .bind(per_unit)
+    .fetch_all(p)
+    .await)?)
+}
+
 /// What the ledger records for one model, per kind.
 pub async fn initiative_contributions(db: &Db, initiative_id: i64) -> Result<Vec<(String, f64)>> {
     Ok(with_db!(db, p => sqlx::query_as(

@@ -1218,6 +1218,9 @@ pub struct KindTotal {
     pub entries: i64,
 }
 
+/// How many named givers a commune's public honour lists.
+const HONOURED_PER_COMMUNE: i64 = 20;
+
 /// Public totals per commune, optionally under one unit, for one year or all. Records made
 /// under pre-2025 communes count in the commune that stands for them today.
 pub async fn public_totals(
@@ -1232,13 +1235,18 @@ pub async fn public_totals(
         None => None,
     };
     let (from, to) = year_range(year);
-    let entries = store::contributions(&state.db, None, from, to).await?;
+    // Sums and names come aggregated from SQL: the ledger of a province is long.
+    let sums = store::contribution_totals(&state.db, from, to).await?;
+    let names = store::honoured(&state.db, from, to, HONOURED_PER_COMMUNE).await?;
     let mut out: BTreeMap<String, (CommuneTotals, HashMap<String, KindTotal>)> = BTreeMap::new();
-    for c in entries {
-        if within.is_some_and(|w| !tree.contains(w, c.unit_id)) {
-            continue;
+    let commune_of = |unit_id: i64| {
+        if within.is_some_and(|w| !tree.contains(w, unit_id)) {
+            return None;
         }
-        let Some(u) = tree.as_of(c.unit_id, today).or_else(|| tree.get(c.unit_id)) else {
+        tree.as_of(unit_id, today).or_else(|| tree.get(unit_id))
+    };
+    for c in sums {
+        let Some(u) = commune_of(c.unit_id) else {
             continue;
         };
         let (commune, kinds) = out.entry(u.code.clone()).or_insert_with(|| {
@@ -1262,14 +1270,18 @@ pub async fn public_totals(
             entries: 0,
         });
         t.quantity += c.quantity;
-        t.entries += 1;
-        match c.contributor_name {
-            Some(name) if !c.anonymous => {
-                if commune.honoured.len() < 20 && !commune.honoured.contains(&name) {
-                    commune.honoured.push(name);
-                }
-            }
-            _ => commune.anonymous += 1,
+        t.entries += c.entries;
+        commune.anonymous += c.anonymous;
+    }
+    for (unit_id, name) in names {
+        let Some(u) = commune_of(unit_id) else {
+            continue;
+        };
+        if let Some((commune, _)) = out.get_mut(&u.code)
+            && commune.honoured.len() < HONOURED_PER_COMMUNE as usize
+            && !commune.honoured.contains(&name)
+        {
+            commune.honoured.push(name);
         }
     }
     Ok(out
