@@ -336,9 +336,17 @@ pub async fn index_petition(tx: &mut Tx, id: i64) -> Result<()> {
     }
 }
 
+/// Rows of a large table read at once by [`rebuild`].
+const REBUILD_CHUNK: i64 = 20_000;
+
 /// Empties the index and indexes every unit, organisation, model and petition again, in one
 /// transaction (searches meanwhile see the old index). Returns the number of documents.
 pub async fn rebuild(db: &Db) -> Result<usize> {
+    rebuild_chunked(db, REBUILD_CHUNK).await
+}
+
+/// [`rebuild`], reading models and petitions `chunk` rows at a time.
+pub async fn rebuild_chunked(db: &Db, chunk: i64) -> Result<usize> {
     let mut tx = db.begin().await?;
     if db.backend() == Backend::Postgres {
         // Two servers starting at once must not rebuild over each other.
@@ -354,20 +362,44 @@ pub async fn rebuild(db: &Db) -> Result<usize> {
     let orgs: Vec<OrgRow> =
         with_tx!(&mut tx, c => sqlx::query_as(ORG_SQL).fetch_all(&mut *c).await)?;
     docs.extend(orgs.into_iter().map(org_doc));
-    let models: Vec<InitiativeRow> =
-        with_tx!(&mut tx, c => sqlx::query_as(INITIATIVE_SQL).fetch_all(&mut *c).await)?;
-    docs.extend(models.into_iter().map(initiative_doc));
-    let petitions: Vec<PetitionRow> =
-        with_tx!(&mut tx, c => sqlx::query_as(PETITION_SQL).fetch_all(&mut *c).await)?;
-    for p in petitions {
-        let (staff, answer) = petition_docs(p);
-        docs.push(staff);
-        docs.extend(answer);
-    }
     write(&mut tx, &docs).await?;
+    let mut count = docs.len();
+    // Models and petitions are read a chunk at a time, so that a province's million
+    // petitions are not all held in memory at once.
+    let mut last = 0;
+    loop {
+        let sql = format!("{INITIATIVE_SQL} WHERE i.id > $1 ORDER BY i.id LIMIT $2");
+        let rows: Vec<InitiativeRow> = with_tx!(&mut tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(last).bind(chunk.max(1)).fetch_all(&mut *c).await)?;
+        let Some(end) = rows.last().map(|r| r.id) else {
+            break;
+        };
+        last = end;
+        let docs: Vec<Doc> = rows.into_iter().map(initiative_doc).collect();
+        write(&mut tx, &docs).await?;
+        count += docs.len();
+    }
+    let mut last = 0;
+    loop {
+        let sql = format!("{PETITION_SQL} WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows: Vec<PetitionRow> = with_tx!(&mut tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(last).bind(chunk.max(1)).fetch_all(&mut *c).await)?;
+        let Some(end) = rows.last().map(|r| r.id) else {
+            break;
+        };
+        last = end;
+        let mut docs = Vec::with_capacity(rows.len() * 2);
+        for p in rows {
+            let (staff, answer) = petition_docs(p);
+            docs.push(staff);
+            docs.extend(answer);
+        }
+        write(&mut tx, &docs).await?;
+        count += docs.len();
+    }
     settings::set(&mut tx, VERSION_KEY, INDEX_VERSION).await?;
     tx.commit().await?;
-    Ok(docs.len())
+    Ok(count)
 }
 
 /// Rebuilds the index when it is empty or was built by another version of the indexer, so

@@ -388,12 +388,19 @@ async fn the_index_is_rebuilt_when_missing() {
             before > 100,
             "units, organisations, models and petitions are indexed"
         );
-        danvan_storage::search::rebuild(app.db()).await.unwrap();
+        let written = danvan_storage::search::rebuild(app.db()).await.unwrap();
+        assert_eq!(written as i64, before);
         assert_eq!(
             app.count("search_documents").await,
             before,
             "the same documents"
         );
+        // Read a few rows at a time (as a province's million petitions are): the same index.
+        let written = danvan_storage::search::rebuild_chunked(app.db(), 7)
+            .await
+            .unwrap();
+        assert_eq!(written as i64, before);
+        assert_eq!(app.count("search_documents").await, before);
         let hits = find(&app, "nui cam", None).await;
         assert!(found(&hits, "Xã Núi Cấm"));
         // How long a search takes on the demo (one syllable that matches hundreds of units,
