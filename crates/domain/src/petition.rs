@@ -225,9 +225,12 @@ impl TimeLimit {
 /// A tracking code: 12 characters from an alphabet without look-alikes (60 random bits),
 /// shown as KN-XXXX-XXXX-XXXX. Unguessable, so codes cannot be enumerated.
 pub fn new_tracking_code() -> String {
-    use rand::Rng;
+    tracking_code_from(&mut rand::rngs::OsRng)
+}
+
+/// A tracking code drawn from `rng` (the data generator's seeded one gives repeatable codes).
+pub fn tracking_code_from(rng: &mut impl rand::Rng) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ"; // 31 symbols, no 0/O, 1/I/L
-    let mut rng = rand::rngs::OsRng;
     let mut s = String::from("KN");
     for i in 0..12 {
         if i % 4 == 0 {

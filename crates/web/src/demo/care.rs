@@ -8,13 +8,10 @@ use danvan_storage::audit::{self, Actor, Change};
 use danvan_storage::care as store;
 use serde_json::json;
 
+use super::d;
 use crate::error::AppError;
 use crate::service::care::{CheckedHousehold, register};
 use crate::state::AppState;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-}
 
 /// (commune code, head of household, address, 2026 categories, also on the 2025 list as)
 type Household = (

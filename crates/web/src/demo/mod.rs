@@ -19,6 +19,11 @@ use crate::state::AppState;
 
 const LOADED_KEY: &str = "demo_loaded";
 
+/// A day of the demo's calendar (the dates below are all valid).
+fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+}
+
 /// (name, kind, unit code)
 const ORGANISATIONS: &[(&str, &str, &str)] = &[
     (

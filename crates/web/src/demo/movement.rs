@@ -1,7 +1,6 @@
 //! The demo campaign: models in every field across many communes, in every state, with
 //! reports, evidence images and a replication.
 
-use chrono::NaiveDate;
 use danvan_domain::movement::Rubric;
 use danvan_storage::audit::{self, Actor, Change};
 use danvan_storage::movement::campaigns::{self, CampaignField, NewCampaign};
@@ -9,12 +8,9 @@ use danvan_storage::movement::initiatives::{self, Content};
 use danvan_storage::movement::reports::{self, EvidenceMeta};
 use serde_json::json;
 
+use super::d;
 use crate::error::AppError;
 use crate::state::AppState;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-}
 
 /// (title, field, unit code, organisation index, final state, summary, [(kind, target, achieved)])
 type Model = (

@@ -531,18 +531,6 @@ const EVENT_COLUMNS: &[&str] = &[
     "internal",
 ];
 
-fn tracking_code(rng: &mut StdRng) -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut s = String::from("KN");
-    for i in 0..12 {
-        if i % 4 == 0 {
-            s.push('-');
-        }
-        s.push(ALPHABET[rng.gen_range(0..ALPHABET.len())] as char);
-    }
-    s
-}
-
 async fn petitions(ctx: &mut Ctx<'_>, n: usize) -> Result<usize, AppError> {
     let mut id = bulk::max_id(&ctx.state.db, "petitions").await?;
     let mut petitioner_id = bulk::max_id(&ctx.state.db, "petitioners").await?;
@@ -620,9 +608,9 @@ async fn petitions(ctx: &mut Ctx<'_>, n: usize) -> Result<usize, AppError> {
                     "dissatisfied"
                 }
             });
-            let mut code = tracking_code(&mut ctx.rng);
+            let mut code = danvan_domain::petition::tracking_code_from(&mut ctx.rng);
             while !codes.insert(code.clone()) {
-                code = tracking_code(&mut ctx.rng);
+                code = danvan_domain::petition::tracking_code_from(&mut ctx.rng);
             }
             let created = morning(received);
             let answered_at = answered_on.map(morning);

@@ -16,6 +16,7 @@ use danvan_domain::unit::UnitLevel;
 use serde::Deserialize;
 
 use super::format::{date, number};
+use super::statistics::parse_year;
 use super::{Frame, field_errors, find_err, render};
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -84,20 +85,6 @@ fn fail(state: &AppState, caller: &Caller, path: &str, e: AppError) -> Response 
 pub struct YearQuery {
     year: String,
     unit: String,
-}
-
-fn parse_year(s: &str) -> Result<Option<i64>, AppError> {
-    match s.trim() {
-        "" => Ok(None),
-        y => y.parse::<i64>().map(Some).map_err(|_| {
-            AppError::invalid(danvan_domain::FieldError::new(
-                "year",
-                "invalid_year",
-                "Năm không hợp lệ.",
-                "Invalid year.",
-            ))
-        }),
-    }
 }
 
 #[derive(Template)]

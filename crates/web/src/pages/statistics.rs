@@ -84,7 +84,7 @@ fn parse_date(s: &str) -> Result<Option<NaiveDate>, AppError> {
         })
 }
 
-fn parse_year(s: &str) -> Result<Option<i64>, AppError> {
+pub(super) fn parse_year(s: &str) -> Result<Option<i64>, AppError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
