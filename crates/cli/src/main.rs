@@ -48,7 +48,8 @@ enum Command {
         /// Behind a TLS-terminating proxy: Secure cookies and HSTS.
         #[arg(long, env = "DANVAN_BEHIND_TLS")]
         behind_tls: bool,
-        /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+        /// Trust X-Forwarded-For for the client address: its last entry, the one your own
+        /// proxy added (only behind your own proxy).
         #[arg(long, env = "DANVAN_TRUST_PROXY")]
         trust_proxy: bool,
         #[command(flatten)]
@@ -57,6 +58,11 @@ enum Command {
         /// `keys/petitioners.key` in the data dir, generated on first start.
         #[arg(long, env = "DANVAN_SEAL_KEY", hide_env_values = true)]
         seal_key: Option<String>,
+        /// Seconds between the background worker's looks at the job queue (every server runs
+        /// one; each job still runs once).
+        #[arg(long, env = "DANVAN_JOB_POLL_SECS", default_value_t = 15,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        job_poll_secs: u64,
     },
     /// Open311 GeoReport v2 access for client apps.
     Open311 {
@@ -288,6 +294,7 @@ struct ServeOptions {
     trust_proxy: bool,
     mail: MailArgs,
     seal_key: Option<String>,
+    job_poll: std::time::Duration,
 }
 
 async fn serve(o: ServeOptions) -> Result<()> {
@@ -299,6 +306,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         trust_proxy,
         mail,
         seal_key,
+        job_poll,
     } = o;
     let started = std::time::Instant::now();
     let mailer = match &mail.smtp_url {
@@ -356,7 +364,12 @@ async fn serve(o: ServeOptions) -> Result<()> {
         mailer,
         handler: Some(danvan_web::export::job_handler(&state)),
     };
-    let worker = tokio::spawn(danvan_jobs::run_worker(runner, worker_name, stop_rx));
+    let worker = tokio::spawn(danvan_jobs::run_worker(
+        runner,
+        worker_name,
+        job_poll,
+        stop_rx,
+    ));
     danvan_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
@@ -600,6 +613,7 @@ fn main() -> ExitCode {
                 trust_proxy,
                 mail,
                 seal_key,
+                job_poll_secs,
             } => serve(ServeOptions {
                 bind,
                 db,
@@ -608,6 +622,7 @@ fn main() -> ExitCode {
                 trust_proxy,
                 mail,
                 seal_key,
+                job_poll: std::time::Duration::from_secs(job_poll_secs),
             })
             .await
             .map(|_| true),

@@ -33,7 +33,7 @@ pub async fn sweep(db: &Db, clock: &Clock, mail: bool) -> Result<Swept> {
     let today = clock.today();
     let cal = calendar::work_calendar(db).await?;
     let horizon = cal.deadline(today, REMIND_WORKING_DAYS, true);
-    let candidates = store::due_by(db, horizon).await?;
+    let candidates = store::due_by(db, horizon, today).await?;
     if candidates.is_empty() {
         return Ok(Swept::default());
     }

@@ -141,8 +141,14 @@ pub async fn drain(r: &Runner, worker: &str) -> Result<usize, danvan_storage::St
     Ok(ran)
 }
 
-/// The worker loop of one server: schedule, drain, sleep; stops when `stop` turns true.
-pub async fn run_worker(r: Runner, worker: String, mut stop: watch::Receiver<bool>) {
+/// The worker loop of one server: schedule, drain, sleep `every`; stops when `stop` turns
+/// true.
+pub async fn run_worker(
+    r: Runner,
+    worker: String,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         if let Err(e) = schedule_periodic(&r).await {
             tracing::warn!(error = %e, "could not schedule periodic jobs");
@@ -151,7 +157,7 @@ pub async fn run_worker(r: Runner, worker: String, mut stop: watch::Receiver<boo
             tracing::warn!(error = %e, "job queue unavailable");
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(15)) => {}
+            _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
     }

@@ -17,8 +17,9 @@ pub struct Job {
     pub max_attempts: i64,
 }
 
-/// Queues a job. With a `dedupe_key`, a job of that key that is still pending is not queued
-/// twice (periodic jobs use the period as key, so several servers schedule it once).
+/// Queues a job. With a `dedupe_key`, a job of that key that is pending or done is not queued
+/// twice (periodic jobs use the period as key, so several servers schedule it once; a key
+/// is free again once a job of it is given up, or purged with it).
 pub async fn enqueue(
     db: &Db,
     kind: &str,
@@ -86,9 +87,12 @@ pub async fn claim(db: &Db, worker: &str, lease: Duration) -> Result<Option<Job>
 }
 
 /// Marks a job done. Its payload is dropped: e-mail jobs carry addresses, which are not
-/// kept longer than the sending needs.
+/// kept longer than the sending needs. `locked_by` stays as the server that ran it, and the
+/// dedupe key stays until the row is purged: a periodic job's key names its period, so a
+/// server that schedules the same period after it ran finds it taken and the period's job
+/// runs once.
 pub async fn complete(db: &Db, id: i64) -> Result<()> {
-    with_db!(db, p => sqlx::query("UPDATE jobs SET finished_at = $1, locked_by = NULL, locked_until = NULL, dedupe_key = NULL, payload = '{}' WHERE id = $2")
+    with_db!(db, p => sqlx::query("UPDATE jobs SET finished_at = $1, locked_until = NULL, payload = '{}' WHERE id = $2")
         .bind(now())
         .bind(id)
         .execute(p).await.map(|r| r.rows_affected()))?;

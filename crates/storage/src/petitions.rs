@@ -705,14 +705,29 @@ pub async fn raise_alert(
     Ok(n == 1)
 }
 
-/// Open petitions whose acceptance or resolution deadline is on or before `until`.
-pub async fn due_by(db: &Db, until: NaiveDate) -> Result<Vec<Petition>> {
+/// Open petitions whose acceptance or resolution deadline is on or before `until` and that
+/// do not yet have the alert they call for on `today` (a reminder before the deadline, an
+/// escalation after it), oldest deadline first, at most 5 000 per sweep. Those already
+/// alerted are left out here, not after reading them: at province scale thousands of
+/// petitions can be overdue, and each sweep would otherwise read the same oldest ones and
+/// never reach the newer.
+pub async fn due_by(db: &Db, until: NaiveDate, today: NaiveDate) -> Result<Vec<Petition>> {
+    // The deadline that matters now (see `jobs::deadlines::current_deadline`).
+    let (deadline, stage) = (
+        "CASE WHEN p.state = 'received' AND p.accept_due < p.due_on THEN p.accept_due ELSE p.due_on END",
+        "CASE WHEN p.state = 'received' THEN 'accept' ELSE 'resolve' END",
+    );
     let sql = format!(
-        "SELECT {COLUMNS} FROM petitions
-         WHERE (state = 'received' AND accept_due <= $1) OR (state IN ('received', 'accepted', 'assigned') AND due_on <= $1)
+        "SELECT {COLUMNS} FROM petitions p
+         WHERE ((state = 'received' AND accept_due <= $1) OR (state IN ('received', 'accepted', 'assigned') AND due_on <= $1))
+           AND NOT EXISTS (SELECT 1 FROM petition_alerts a
+                           WHERE a.petition_id = p.id AND a.due_on = {deadline}
+                             AND a.kind = (CASE WHEN {deadline} < $2 THEN 'escalation' ELSE 'reminder' END) || ':' || {stage})
          ORDER BY due_on, id LIMIT 5000"
     );
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(until).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(until).bind(today).fetch_all(p).await)?,
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -811,7 +826,7 @@ pub async fn holders(
 
 /// Per body: received, answered, answered on time, open and overdue on `today`, rated,
 /// satisfied. Merged petitions count with the case they joined, so they are left out.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyStats {
     pub organisation_id: Option<i64>,
     pub received: i64,
@@ -822,35 +837,40 @@ pub struct BodyStats {
     pub satisfied: i64,
 }
 
-pub async fn stats_by_body(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
-    let sql = format!(
-        "SELECT organisation_id,
-                COUNT(*) AS received,
-                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
-                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
-                COALESCE(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), 0) AS overdue,
-                COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
-                COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
-         FROM petitions WHERE state <> 'merged' GROUP BY organisation_id",
-        overdue = overdue_sql(1)
-    );
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).fetch_all(p).await)?)
+/// The figures per body and per unit (as recorded: a pre-2025 commune is its own row), summed
+/// from the per (unit, body, year) figures that the dashboards read too.
+pub async fn stats(db: &Db, today: NaiveDate) -> Result<(Vec<BodyStats>, Vec<BodyStats>)> {
+    let rows = crate::statistics::petitions(db, today, None).await?;
+    let by_body = sum_by(&rows, |c| c.organisation_id);
+    let by_unit = sum_by(&rows, |c| Some(c.unit_id));
+    Ok((by_body, by_unit))
 }
 
-/// Per unit, same figures as [`stats_by_body`] (`organisation_id` holds the unit id).
-pub async fn stats_by_unit(db: &Db, today: NaiveDate) -> Result<Vec<BodyStats>> {
-    let sql = format!(
-        "SELECT unit_id AS organisation_id,
-                COUNT(*) AS received,
-                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS answered,
-                COALESCE(SUM(CASE WHEN answered_on IS NOT NULL AND answered_on <= due_on THEN 1 ELSE 0 END), 0) AS on_time,
-                COALESCE(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), 0) AS overdue,
-                COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated,
-                COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS satisfied
-         FROM petitions WHERE state <> 'merged' GROUP BY unit_id",
-        overdue = overdue_sql(1)
-    );
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).fetch_all(p).await)?)
+/// Sums the figures of the rows with the same key (`BodyStats::organisation_id` holds it).
+fn sum_by(
+    rows: &[crate::statistics::PetitionCount],
+    key: impl Fn(&crate::statistics::PetitionCount) -> Option<i64>,
+) -> Vec<BodyStats> {
+    let mut sums: std::collections::BTreeMap<Option<i64>, BodyStats> = Default::default();
+    for c in rows {
+        let k = key(c);
+        let s = sums.entry(k).or_insert(BodyStats {
+            organisation_id: k,
+            received: 0,
+            answered: 0,
+            on_time: 0,
+            overdue: 0,
+            rated: 0,
+            satisfied: 0,
+        });
+        s.received += c.received;
+        s.answered += c.answered;
+        s.on_time += c.on_time;
+        s.overdue += c.overdue;
+        s.rated += c.rated;
+        s.satisfied += c.satisfied;
+    }
+    sums.into_values().collect()
 }
 
 /// Published answers whose folded title, content or answer contains the folded query as whole

@@ -17,3 +17,15 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Stores `value` under `key` unless a value is there already (another server may have put
+/// one there a moment ago); returns the value that the database keeps.
+pub async fn get_or_insert(db: &Db, key: &str, value: &str) -> Result<String> {
+    with_db!(db, p => sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
+    )
+    .bind(key)
+    .bind(value)
+    .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(get(db, key).await?.unwrap_or_else(|| value.to_string()))
+}

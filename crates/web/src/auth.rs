@@ -88,7 +88,9 @@ fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The last address is the one our own proxy saw; earlier ones are whatever the
+            // client claimed, and would let anyone pick the address rate limits count.
+            .and_then(|v| v.split(',').next_back())
             .and_then(|v| v.trim().parse().ok());
         if let Some(ip) = forwarded {
             return ip;

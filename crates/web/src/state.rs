@@ -37,6 +37,7 @@ impl AppState {
             danvan_storage::StoreError::Other(format!("cannot open the file store: {e}"))
         })?;
         let seal = load_seal_key(&config).map_err(danvan_storage::StoreError::Other)?;
+        check_seal_key(&db, &seal).await?;
         Ok(Self {
             seal: Arc::new(seal),
             clock: Clock::system(),
@@ -86,6 +87,27 @@ fn load_seal_key(config: &Config) -> Result<SealKey, String> {
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     SealKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The settings key of a known text sealed with the database's key.
+const SEAL_CHECK: &str = "seal_key_check";
+const SEAL_CHECK_TEXT: &[u8] = b"danvan seal key";
+
+/// Refuses to start with a key other than the one the database's personal data is sealed
+/// with: two servers (or a restored backup) with different keys would each write contact
+/// details that the other cannot open, and the household blind index would stop matching.
+/// The first server to start on a database leaves a known text sealed with its key.
+async fn check_seal_key(db: &Db, seal: &SealKey) -> Result<(), danvan_storage::StoreError> {
+    let kept = danvan_storage::settings::get_or_insert(db, SEAL_CHECK, &seal.seal(SEAL_CHECK_TEXT))
+        .await?;
+    match seal.open(&kept) {
+        Ok(text) if text == SEAL_CHECK_TEXT => Ok(()),
+        _ => Err(danvan_storage::StoreError::Other(
+            "the personal data in this database is sealed with another key: start every \
+             server with the same --seal-key (or the same keys/petitioners.key in its data dir)"
+                .into(),
+        )),
+    }
 }
 
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {

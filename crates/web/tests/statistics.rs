@@ -291,3 +291,72 @@ async fn pages_draw_charts_beside_their_tables() {
         assert!(html.contains("Models by field"));
     });
 }
+
+/// The petition tallies that the database keeps (migration 0009) agree with a count of the
+/// petitions themselves, after each kind of change a petition goes through.
+#[tokio::test]
+async fn petition_tallies_follow_every_change() {
+    each_backend!(|app| {
+        agree(&app, "after the demo").await;
+
+        let (s, r) = common::call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/petitions",
+            None,
+            Some(serde_json::json!({
+                "kind": "petition", "field": "land", "unit_code": "30307",
+                "title": "Tranh chấp ranh giới đất ở ấp Mỹ Hòa",
+                "content": "Hai hộ giáp ranh không thống nhất mốc giới từ năm ngoái.",
+                "petitioner": {"name": "Lê Văn Tám", "phone": "0913 000 111", "email": "", "address": "Ấp Mỹ Hòa"},
+                "consent": true
+            })),
+        )
+        .await;
+        assert_eq!(s, 201, "{r}");
+        agree(&app, "a new petition").await;
+
+        let newest = "(SELECT MAX(id) FROM petitions)";
+        let open =
+            "(SELECT MIN(id) FROM petitions WHERE state IN ('received', 'accepted', 'assigned'))";
+        let steps = [
+            ("answered on time", format!("UPDATE petitions SET state = 'answered', answered_on = received_on WHERE id = {open}")),
+            ("answered late", format!("UPDATE petitions SET state = 'answered', answered_on = '2099-01-01' WHERE id = {open}")),
+            ("rated", "UPDATE petitions SET rating = 'satisfied' WHERE id = (SELECT MIN(id) FROM petitions WHERE answered_on IS NOT NULL AND rating IS NULL)".to_string()),
+            ("rating changed", "UPDATE petitions SET rating = 'dissatisfied' WHERE rating = 'satisfied'".to_string()),
+            ("deadline extended", "UPDATE petitions SET due_on = '2099-12-31' WHERE answered_on = '2099-01-01'".to_string()),
+            ("transferred", format!("UPDATE petitions SET organisation_id = (SELECT MAX(id) FROM organisations) WHERE id = {newest}")),
+            ("no body yet", format!("UPDATE petitions SET organisation_id = NULL WHERE id = {newest}")),
+            ("moved to another year and commune", format!(
+                "UPDATE petitions SET received_on = '2024-03-05', unit_id = (SELECT MIN(unit_id) FROM petitions) WHERE id = {newest}")),
+            ("merged", format!("UPDATE petitions SET state = 'merged', merged_into = {open} WHERE id = {newest}")),
+            ("unmerged", format!("UPDATE petitions SET state = 'received', merged_into = NULL WHERE id = {newest}")),
+            ("deleted", ["notifications", "petition_alerts", "petition_files", "petition_events", "petitioners"]
+                .iter()
+                .map(|t| format!("DELETE FROM {t} WHERE petition_id = {newest}; "))
+                .collect::<String>() + &format!("DELETE FROM petitions WHERE id = {newest}")),
+        ];
+        for (what, sql) in steps {
+            app.exec(&sql).await;
+            agree(&app, what).await;
+        }
+    });
+}
+
+/// The tallied figures (no cut-off) against a scan of every petition (a cut-off far ahead).
+async fn agree(app: &common::TestApp, what: &str) {
+    let today = app.state.clock.today();
+    let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1).unwrap();
+    let key =
+        |c: &danvan_storage::statistics::PetitionCount| (c.unit_id, c.organisation_id, c.year);
+    let mut tallied = danvan_storage::statistics::petitions(app.db(), today, None)
+        .await
+        .unwrap();
+    let mut scanned = danvan_storage::statistics::petitions(app.db(), today, Some(far))
+        .await
+        .unwrap();
+    tallied.sort_by_key(key);
+    scanned.sort_by_key(key);
+    assert!(!scanned.is_empty());
+    assert_eq!(tallied, scanned, "tallies after: {what}");
+}

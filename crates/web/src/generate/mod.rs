@@ -371,6 +371,10 @@ async fn initiatives(
 ) -> Result<usize, AppError> {
     let mut id = bulk::max_id(&ctx.state.db, "initiatives").await?;
     let mut ind_id = bulk::max_id(&ctx.state.db, "initiative_indicators").await?;
+    let mut ids = ReportIds {
+        report: bulk::max_id(&ctx.state.db, "reports").await?,
+        file: bulk::max_id(&ctx.state.db, "evidence_files").await?,
+    };
     let this = ctx.today.year();
     let tree = ctx.state.tree();
     let mut done = 0;
@@ -378,6 +382,7 @@ async fn initiatives(
         let count = BATCH.min(n - done);
         let mut rows = Vec::with_capacity(count);
         let mut indicators = Vec::with_capacity(count * 2);
+        let mut filed = Filed::default();
         for _ in 0..count {
             id += 1;
             let &(year, campaign_id) = pick(&mut ctx.rng, campaigns);
@@ -436,6 +441,7 @@ async fn initiatives(
                 Val::At(created),
                 Val::At(created),
             ]);
+            let mut targets = Vec::new();
             for position in 0..ctx.rng.gen_range(1..=2) {
                 ind_id += 1;
                 let k = if position == 0 { kind } else { "people" };
@@ -453,6 +459,17 @@ async fn initiatives(
                     Val::OptText(None),
                     Val::Real(target),
                 ]);
+                targets.push((ind_id, target));
+            }
+            if matches!(state, "reporting" | "completed" | "evaluated") {
+                let model = Reported {
+                    id,
+                    year,
+                    starts,
+                    done: state != "reporting",
+                    targets: &targets,
+                };
+                file_reports(&mut ctx.rng, &model, &mut ids, &mut filed);
             }
         }
         write_batch(
@@ -461,6 +478,9 @@ async fn initiatives(
             vec![
                 ("initiatives", INITIATIVE_COLUMNS, rows),
                 ("initiative_indicators", INDICATOR_COLUMNS, indicators),
+                ("reports", REPORT_COLUMNS, filed.reports),
+                ("report_values", REPORT_VALUE_COLUMNS, filed.values),
+                ("evidence_files", EVIDENCE_COLUMNS, filed.files),
             ],
         )
         .await?;
@@ -468,6 +488,132 @@ async fn initiatives(
         (ctx.progress)("models", done, n);
     }
     Ok(n)
+}
+
+const REPORT_COLUMNS: &[&str] = &[
+    "id",
+    "initiative_id",
+    "milestone",
+    "narrative",
+    "correction_note",
+    "state",
+    "submitted_at",
+    "reviewed_at",
+    "review_comment",
+];
+const REPORT_VALUE_COLUMNS: &[&str] = &["report_id", "indicator_id", "value"];
+const EVIDENCE_COLUMNS: &[&str] = &[
+    "id",
+    "initiative_id",
+    "report_id",
+    "sha256",
+    "mime",
+    "size",
+    "width",
+    "height",
+    "caption",
+    "uploaded_at",
+];
+
+/// The last ids used, carried from batch to batch.
+struct ReportIds {
+    report: i64,
+    file: i64,
+}
+
+/// One batch's progress reports, their figures and their photos' metadata.
+#[derive(Default)]
+struct Filed {
+    reports: Vec<Vec<Val>>,
+    values: Vec<Vec<Val>>,
+    files: Vec<Vec<Val>>,
+}
+
+/// A model that reports: its campaign year, start, whether its year-end report was verified
+/// (completed or evaluated) and its indicators `(id, target)`.
+struct Reported<'a> {
+    id: i64,
+    year: i32,
+    starts: NaiveDate,
+    done: bool,
+    targets: &'a [(i64, f64)],
+}
+
+/// The mid-year and year-end reports of one model, as they go: some returned for correction
+/// once or twice before one is verified, the last of a model still reporting awaiting
+/// verification; each with figures for every indicator and one to three photos (metadata
+/// only: the generated files themselves are not written).
+fn file_reports(rng: &mut StdRng, m: &Reported<'_>, ids: &mut ReportIds, out: &mut Filed) {
+    let milestones = [
+        ("midyear", NaiveDate::from_ymd_opt(m.year, 6, 20), 0.5),
+        ("yearend", NaiveDate::from_ymd_opt(m.year, 12, 10), 1.0),
+    ];
+    for (n, (milestone, due, share)) in milestones.into_iter().enumerate() {
+        let Some(due) = due else { continue };
+        let last = n == 1;
+        if due <= m.starts || (last && !m.done && rng.gen_bool(0.5)) {
+            continue;
+        }
+        let returns = match rng.gen_range(0..10) {
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        };
+        let reached = rng.gen_range(0.6..1.25) * share;
+        for attempt in 0..=returns {
+            ids.report += 1;
+            let submitted = morning(due + Duration::days(attempt * 12));
+            let reviewed = submitted + Duration::days(rng.gen_range(2..10));
+            let pending = last && !m.done && attempt == returns;
+            let (state, comment) = if attempt < returns {
+                ("returned", Some(pick(rng, REVIEW_RETURNS).to_string()))
+            } else if pending {
+                ("submitted", None)
+            } else {
+                ("verified", Some(pick(rng, REVIEW_VERIFIED).to_string()))
+            };
+            out.reports.push(vec![
+                Val::Int(ids.report),
+                Val::Int(m.id),
+                Val::Text(milestone.into()),
+                Val::Text(pick(rng, REPORT_NARRATIVES).to_string()),
+                Val::OptText(
+                    (attempt > 0).then(|| "Bổ sung số liệu và biên bản theo yêu cầu.".into()),
+                ),
+                Val::Text(state.into()),
+                Val::At(submitted),
+                Val::OptAt((!pending).then_some(reviewed)),
+                Val::OptText(comment),
+            ]);
+            for &(indicator, target) in m.targets {
+                // Money and areas in whole units, as people enter them.
+                let value = (target * reached).round();
+                out.values.push(vec![
+                    Val::Int(ids.report),
+                    Val::Int(indicator),
+                    Val::Real(value),
+                ]);
+            }
+            for _ in 0..rng.gen_range(1..=3) {
+                ids.file += 1;
+                let sha: String = (0..32)
+                    .map(|_| format!("{:02x}", rng.r#gen::<u8>()))
+                    .collect();
+                out.files.push(vec![
+                    Val::Int(ids.file),
+                    Val::Int(m.id),
+                    Val::OptInt(Some(ids.report)),
+                    Val::Text(sha),
+                    Val::Text("image/jpeg".into()),
+                    Val::Int(rng.gen_range(120_000..2_400_000)),
+                    Val::OptInt(Some(1600)),
+                    Val::OptInt(Some(1200)),
+                    Val::Text(pick(rng, PHOTO_CAPTIONS).to_string()),
+                    Val::At(submitted),
+                ]);
+            }
+        }
+    }
 }
 
 const PETITION_COLUMNS: &[&str] = &[

@@ -169,3 +169,29 @@ pub const ANSWERS: &[&str] = &[
     "Qua xác minh, nội dung phản ánh là đúng; đơn vị đã xử lý và sẽ tiếp tục theo dõi.",
     "Hồ sơ đã được bổ sung và chuyển cơ quan có thẩm quyền giải quyết theo quy định.",
 ];
+
+pub const REPORT_NARRATIVES: &[&str] = &[
+    "Đã triển khai đến các tổ dân cư; nhân dân đồng tình hưởng ứng, đóng góp ngày công và kinh phí.",
+    "Hoàn thành phần lớn chỉ tiêu đề ra; có biên bản nghiệm thu của Ban Nhân dân ấp và hình ảnh kèm theo.",
+    "Tổ chức họp dân lấy ý kiến, công khai các khoản đóng góp; công trình đưa vào sử dụng đúng tiến độ.",
+    "Phối hợp với Mặt trận và các đoàn thể vận động hội viên; nhiều hộ tự nguyện hiến đất, tháo dỡ vật kiến trúc.",
+];
+
+pub const REVIEW_RETURNS: &[&str] = &[
+    "Đề nghị bổ sung biên bản nghiệm thu có xác nhận của Ban Nhân dân ấp.",
+    "Số liệu chưa khớp với báo cáo của Ủy ban nhân dân xã; đề nghị rà soát lại.",
+    "Hình ảnh minh chứng chưa rõ; đề nghị bổ sung ảnh chụp tại công trình.",
+];
+
+pub const REVIEW_VERIFIED: &[&str] = &[
+    "Số liệu khớp biên bản của Ban Nhân dân ấp.",
+    "Đã kiểm tra thực tế tại địa bàn; kết quả đúng như báo cáo.",
+];
+
+pub const PHOTO_CAPTIONS: &[&str] = &[
+    "Bà con cùng đổ bê tông tuyến đường liên ấp",
+    "Lễ khánh thành cây cầu do nhân dân góp sức xây dựng",
+    "Trao nhà đại đoàn kết cho hộ nghèo",
+    "Họp dân bàn kế hoạch thực hiện mô hình",
+    "Đoàn viên thanh niên ra quân dọn vệ sinh kênh rạch",
+];

@@ -447,6 +447,21 @@ pub async fn submit(
         _ => Actor::system("citizen"),
     };
 
+    // Who is told, read before the transaction: a transaction that waits for a second pool
+    // connection while it holds locks (the tallies' row, the audit head) can starve when
+    // every connection is another submission waiting for those locks.
+    let told: Vec<i64> = match organisation_id {
+        Some(org) => store::handlers_of(&state.db, org)
+            .await?
+            .into_iter()
+            .map(|(account, _)| account)
+            .collect(),
+        None => {
+            let units = unit_and_ancestors(state, unit.id);
+            store::holders(&state.db, Role::UnitOfficer.code(), &units, None).await?
+        }
+    };
+
     let mut tx = state.db.begin().await?;
     // A collision of 60 random bits is practically impossible; one retry covers it anyway.
     let mut new = NewPetition {
@@ -512,32 +527,21 @@ pub async fn submit(
         )
         .await?;
     }
-    if let Some(org) = organisation_id {
-        let handlers = store::handlers_of(&state.db, org).await?;
-        let msg_vi = format!("Đơn mới {}: {}", new.tracking_code, title);
-        let msg_en = format!("New petition {}: {}", new.tracking_code, title);
-        for (account, _) in handlers {
-            notify(&mut tx, account, id, "petition_new", &msg_vi, &msg_en).await?;
-        }
-    } else {
-        let officers = store::holders(
-            &state.db,
-            Role::UnitOfficer.code(),
-            &unit_and_ancestors(state, unit.id),
-            None,
-        )
-        .await?;
-        let msg_vi = format!(
-            "Đơn {} chưa có cơ quan giải quyết, cần chuyển: {}",
-            new.tracking_code, title
-        );
-        let msg_en = format!(
-            "Petition {} has no body yet and needs routing: {}",
-            new.tracking_code, title
-        );
-        for account in officers {
-            notify(&mut tx, account, id, "petition_unrouted", &msg_vi, &msg_en).await?;
-        }
+    let code = &new.tracking_code;
+    let (told_kind, told_vi, told_en) = match organisation_id {
+        Some(_) => (
+            "petition_new",
+            format!("Đơn mới {code}: {title}"),
+            format!("New petition {code}: {title}"),
+        ),
+        None => (
+            "petition_unrouted",
+            format!("Đơn {code} chưa có cơ quan giải quyết, cần chuyển: {title}"),
+            format!("Petition {code} has no body yet and needs routing: {title}"),
+        ),
+    };
+    for account in told {
+        notify(&mut tx, account, id, told_kind, &told_vi, &told_en).await?;
     }
     audit::append(
         &mut tx,
@@ -1305,6 +1309,8 @@ pub async fn citizen_feedback(
             )));
         }
     };
+    // Read before the transaction: it must not wait for a second connection (see `submit`).
+    let recipients = store::responsible(&state.db, &p).await?;
     let mut tx = state.db.begin().await?;
     save(&mut tx, &p).await?;
     store::add_event(
@@ -1322,7 +1328,6 @@ pub async fn citizen_feedback(
         now,
     )
     .await?;
-    let recipients = store::responsible(&state.db, &p).await?;
     let (vi, en) = if action == "reopen" {
         (
             format!("Người dân đề nghị xem xét lại đơn {}", p.tracking_code),
@@ -1732,7 +1737,7 @@ pub async fn stats(state: &AppState) -> Result<(Vec<StatsRow>, Vec<StatsRow>), A
         on_time_rate: percent(s.on_time, s.answered),
         satisfaction_rate: percent(s.satisfied, s.rated),
     };
-    let body_stats = store::stats_by_body(&state.db, today).await?;
+    let (body_stats, unit_stats) = store::stats(&state.db, today).await?;
     let names = body_names(
         &state.db,
         &body_stats
@@ -1754,7 +1759,7 @@ pub async fn stats(state: &AppState) -> Result<(Vec<StatsRow>, Vec<StatsRow>), A
         ));
     }
     let mut by_unit = Vec::new();
-    for s in store::stats_by_unit(&state.db, today).await? {
+    for s in unit_stats {
         let unit = s.organisation_id.and_then(|u| tree.get(u));
         by_unit.push(row(
             unit.map(|u| u.code.clone()).unwrap_or_default(),

@@ -220,6 +220,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Runs SQL that reads the same on both backends (test set-up that no API offers).
+    pub async fn exec(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.db() {
+            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         match self.db() {
