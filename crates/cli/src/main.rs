@@ -63,6 +63,11 @@ enum Command {
         #[arg(long, env = "DANVAN_JOB_POLL_SECS", default_value_t = 15,
               value_parser = clap::value_parser!(u64).range(1..=3600))]
         job_poll_secs: u64,
+        /// Seconds that public pages (showcase, model pages…) seen by anonymous visitors are
+        /// kept in memory; 0 turns the cache off.
+        #[arg(long, env = "DANVAN_PAGE_CACHE_SECS", default_value_t = 5,
+              value_parser = clap::value_parser!(u64).range(0..=3600))]
+        page_cache_secs: u64,
     },
     /// Open311 GeoReport v2 access for client apps.
     Open311 {
@@ -295,6 +300,7 @@ struct ServeOptions {
     mail: MailArgs,
     seal_key: Option<String>,
     job_poll: std::time::Duration,
+    page_cache_secs: u64,
 }
 
 async fn serve(o: ServeOptions) -> Result<()> {
@@ -307,6 +313,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         mail,
         seal_key,
         job_poll,
+        page_cache_secs,
     } = o;
     let started = std::time::Instant::now();
     let mailer = match &mail.smtp_url {
@@ -326,6 +333,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         trust_proxy,
         seal_key,
         mail_enabled: mailer.is_some(),
+        page_cache_secs,
         ..Config::default()
     };
     let state = AppState::new(database.clone(), config).await?;
@@ -368,6 +376,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         runner,
         worker_name,
         job_poll,
+        state.jobs_wake.clone(),
         stop_rx,
     ));
     danvan_web::serve(listener, state, shutdown_signal()).await?;
@@ -614,6 +623,7 @@ fn main() -> ExitCode {
                 mail,
                 seal_key,
                 job_poll_secs,
+                page_cache_secs,
             } => serve(ServeOptions {
                 bind,
                 db,
@@ -623,6 +633,7 @@ fn main() -> ExitCode {
                 mail,
                 seal_key,
                 job_poll: std::time::Duration::from_secs(job_poll_secs),
+                page_cache_secs,
             })
             .await
             .map(|_| true),

@@ -141,12 +141,13 @@ pub async fn drain(r: &Runner, worker: &str) -> Result<usize, danvan_storage::St
     Ok(ran)
 }
 
-/// The worker loop of one server: schedule, drain, sleep `every`; stops when `stop` turns
-/// true.
+/// The worker loop of one server: schedule, drain, sleep `every` or until woken; stops when
+/// `stop` turns true.
 pub async fn run_worker(
     r: Runner,
     worker: String,
     every: Duration,
+    wake: Arc<tokio::sync::Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -158,6 +159,7 @@ pub async fn run_worker(
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = wake.notified() => {}
             _ = stop.changed() => return,
         }
     }

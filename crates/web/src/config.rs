@@ -26,6 +26,9 @@ pub struct Config {
     pub mail_enabled: bool,
     /// Spreadsheet exports of more rows than this are built in the background.
     pub export_async_rows: i64,
+    /// Seconds a public page stays in the page cache (0: none). Several servers: each one's
+    /// changes show on the others' cached pages within this time.
+    pub page_cache_secs: u64,
 }
 
 impl Default for Config {
@@ -44,6 +47,7 @@ impl Default for Config {
             petition_limit: 10,
             mail_enabled: false,
             export_async_rows: crate::export::ASYNC_ROWS,
+            page_cache_secs: 5,
         }
     }
 }

@@ -30,8 +30,10 @@ pub const MAX_ROWS: i64 = 100_000;
 /// `Config::export_async_rows`): the request answers 202 at once and the file waits on
 /// "Tải về" (`/tai-ve`).
 pub const ASYNC_ROWS: i64 = 5_000;
-/// Rows a background export reads per query, between progress updates.
-const CHUNK: i64 = 1_000;
+/// Rows a background export reads per query, between progress updates. Each query sorts the
+/// filtered list again and skips what was read: ten of them for the largest export, not a
+/// hundred (measured on 50 000 petitions: 1 000-row chunks took 145 s).
+const CHUNK: i64 = 10_000;
 /// How long a background export's file is kept.
 const KEEP_DAYS: i64 = 7;
 
@@ -1023,6 +1025,7 @@ async fn queue(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     danvan_storage::jobs::enqueue_tx(&mut tx, EXPORT_JOB, &payload, crate::now()).await?;
     tx.commit().await?;
+    state.jobs_wake.notify_one();
     exports::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)

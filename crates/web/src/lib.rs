@@ -18,6 +18,7 @@ pub mod hashing;
 pub mod i18n;
 pub mod metrics;
 pub mod open311;
+pub mod page_cache;
 pub mod pages;
 pub mod security;
 pub mod service;
@@ -55,6 +56,10 @@ pub fn router(state: AppState) -> Router {
     // Listed from the innermost layer out: the error shape, security headers and metrics
     // wrap the body limit and timeout, so their answers are shaped, guarded and counted too.
     app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        page_cache::layer,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
         state.clone(),
         csrf::verify,
     ))

@@ -22,6 +22,11 @@ pub struct AppState {
     pub clock: Clock,
     /// Seals petitioners' personal data at rest.
     pub seal: Arc<SealKey>,
+    /// Wakes this server's job worker when a request queues work (an export), instead of
+    /// leaving it to the next poll; other servers find the job at theirs.
+    pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Public pages as anonymous visitors see them, for a few seconds.
+    pub pages: crate::page_cache::PageCache,
 }
 
 impl AppState {
@@ -38,6 +43,10 @@ impl AppState {
         })?;
         let seal = load_seal_key(&config).map_err(danvan_storage::StoreError::Other)?;
         check_seal_key(&db, &seal).await?;
+        let pages = crate::page_cache::PageCache::new(
+            std::time::Duration::from_secs(config.page_cache_secs),
+            PAGE_CACHE_BYTES,
+        );
         Ok(Self {
             seal: Arc::new(seal),
             clock: Clock::system(),
@@ -47,6 +56,8 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             started: std::time::Instant::now(),
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            pages,
         })
     }
 
@@ -88,6 +99,9 @@ fn load_seal_key(config: &Config) -> Result<SealKey, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     SealKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// What the public page cache may hold: a few thousand model pages.
+const PAGE_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The settings key of a known text sealed with the database's key.
 const SEAL_CHECK: &str = "seal_key_check";

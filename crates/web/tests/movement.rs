@@ -617,3 +617,67 @@ async fn the_reporter_edits_a_draft_in_the_browser_and_a_stale_save_is_refused()
         );
     });
 }
+
+/// Public pages are kept for a few seconds for anonymous visitors and revalidated with an
+/// ETag; a change made through the server shows at once; staff always see a fresh page.
+#[tokio::test]
+async fn public_pages_are_kept_briefly_and_revalidated() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let officer = app.token("demo.longxuyen").await;
+        let reporter = app.token("demo.hoinongdan").await;
+        let anon = app.client();
+        let showcase = || async {
+            let r = anon.get(app.url("/mo-hinh")).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            let etag = r.headers()["etag"].to_str().unwrap().to_string();
+            (etag, r.text().await.unwrap())
+        };
+        let (etag, first) = showcase().await;
+        let (again, second) = showcase().await;
+        assert_eq!((&etag, &first), (&again, &second), "the same page, kept");
+        let r = anon
+            .get(app.url("/mo-hinh"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 304, "the browser's copy is still good");
+
+        // A model approved through the server is public at once.
+        let (_, c) = post(&app, "/api/v1/campaigns", &admin, campaign("Đợt có bộ đệm")).await;
+        let title = "Đèn đường năng lượng mặt trời ấp Hòa Bình";
+        let (s, m) = post(
+            &app,
+            "/api/v1/initiatives",
+            &reporter,
+            model(c["id"].as_i64().unwrap(), title),
+        )
+        .await;
+        assert_eq!(s, 201, "{m}");
+        let id = m["id"].as_i64().unwrap();
+        let (s, e) = post(
+            &app,
+            &format!("/api/v1/initiatives/{id}/transitions"),
+            &officer,
+            json!({"action": "approve"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+        let (fresh, page) = showcase().await;
+        assert_ne!(fresh, etag);
+        assert!(
+            page.contains(title),
+            "the approved model is on the showcase"
+        );
+
+        // Signed in, the page is built for the person: never from the kept copy.
+        let staff = app.browser();
+        let officer_password = app.password_of("demo.longxuyen");
+        app.sign_in(&staff, "demo.longxuyen", &officer_password)
+            .await;
+        let r = staff.get(app.url("/mo-hinh")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers().get("etag").is_none(), "not the anonymous copy");
+    });
+}

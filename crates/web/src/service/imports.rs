@@ -243,7 +243,7 @@ const INITIATIVE_COLUMNS: [Col; 8 + 3 * INDICATOR_GROUPS] = {
 };
 
 /// The most data rows one file may hold.
-pub const MAX_ROWS: usize = 10_000;
+pub const MAX_ROWS: usize = 20_000;
 
 /// One problem of a refused file.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
