@@ -102,6 +102,8 @@ pub enum ExportError {
     Xlsx(#[from] XlsxError),
     #[error("too many rows for one sheet: {0}")]
     TooManyRows(usize),
+    #[error("csv: {0}")]
+    Csv(String),
 }
 
 /// Excel's limit of rows on a sheet, header included.
@@ -184,88 +186,203 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 
 /// Writes the table as an XLSX workbook of one sheet.
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
-    if table.rows.len() >= MAX_SHEET_ROWS {
-        return Err(ExportError::TooManyRows(table.rows.len()));
-    }
-    let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color("#DDEBF7");
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let datetime = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let vnd = Format::new().set_num_format("#,##0 \"₫\"");
-    let text = Format::new();
+    write_whole(table, FileFormat::Xlsx)
+}
 
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(&table.title))?;
-    let ncols = table.columns.len();
-    let mut widths: Vec<usize> = table
-        .columns
-        .iter()
-        .map(|c| c.title.chars().count().min(30))
-        .collect();
-    for (col, c) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, clip(&c.title), &header)?;
+fn write_whole(table: &Table, format: FileFormat) -> Result<Vec<u8>, ExportError> {
+    let mut sheet = SheetWriter::new(format, &table.title, &table.columns)?;
+    for row in &table.rows {
+        sheet.push(row)?;
     }
-    for (r, row) in table.rows.iter().enumerate() {
-        let r = (r + 1) as u32;
-        for (col, cell) in row.iter().take(ncols).enumerate() {
-            let c = col as u16;
-            widths[col] = widths[col].max(shown_len(cell));
-            match cell {
-                Cell::Empty => {}
-                // Written as a string cell: Excel never evaluates it, even if it starts
-                // with `=`, so no neutralising prefix is needed here.
-                Cell::Text(s) => {
-                    sheet.write_string_with_format(r, c, clip(s), &text)?;
+    sheet.finish()
+}
+
+/// The two file formats a sheet is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Xlsx,
+    Csv,
+}
+
+/// A sheet written row by row, for lists too long to hold whole: an XLSX worksheet in
+/// `rust_xlsxwriter`'s constant-memory mode (each row goes to a temporary file as the next
+/// begins) or CSV records. Column widths follow the longest value seen and are set at the end.
+pub struct SheetWriter {
+    columns: Vec<Column>,
+    widths: Vec<usize>,
+    rows: usize,
+    out: Out,
+}
+
+enum Out {
+    Xlsx {
+        workbook: Box<Workbook>,
+        formats: Box<Formats>,
+    },
+    Csv(csv::Writer<Vec<u8>>),
+}
+
+struct Formats {
+    date: Format,
+    datetime: Format,
+    vnd: Format,
+    text: Format,
+}
+
+impl SheetWriter {
+    /// Starts the sheet and writes its header.
+    pub fn new(format: FileFormat, title: &str, columns: &[Column]) -> Result<Self, ExportError> {
+        let widths = columns
+            .iter()
+            .map(|c| c.title.chars().count().min(30))
+            .collect();
+        let out = match format {
+            FileFormat::Xlsx => {
+                let mut workbook = Box::new(Workbook::new());
+                let header = Format::new()
+                    .set_bold()
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Top)
+                    .set_background_color("#DDEBF7");
+                let sheet = workbook.add_worksheet_with_constant_memory()?;
+                sheet.set_name(sheet_name(title))?;
+                for (col, c) in columns.iter().enumerate() {
+                    sheet.write_string_with_format(0, col as u16, clip(&c.title), &header)?;
                 }
-                Cell::Integer(n) => {
-                    sheet.write_number(r, c, *n as f64)?;
-                }
-                Cell::Number(n) if n.is_finite() => {
-                    sheet.write_number(r, c, *n)?;
-                }
-                Cell::Number(_) => {}
-                Cell::Date(d) => {
-                    sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
-                }
-                Cell::DateTime(at) => {
-                    let local = vietnam(at);
-                    let when = excel_date(local.date_naive())?.and_hms(
-                        local.hour() as u16,
-                        local.minute() as u8,
-                        local.second(),
-                    )?;
-                    sheet.write_datetime_with_format(r, c, when, &datetime)?;
-                }
-                Cell::Vnd(v) if v.is_finite() => {
-                    sheet.write_number_with_format(r, c, *v, &vnd)?;
-                }
-                Cell::Vnd(_) => {}
-                Cell::Bool(b) => {
-                    sheet.write_boolean(r, c, *b)?;
+                Out::Xlsx {
+                    workbook,
+                    formats: Box::new(Formats {
+                        date: Format::new().set_num_format("dd/mm/yyyy"),
+                        datetime: Format::new().set_num_format("dd/mm/yyyy hh:mm"),
+                        vnd: Format::new().set_num_format("#,##0 \"₫\""),
+                        text: Format::new(),
+                    }),
                 }
             }
+            FileFormat::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::CRLF)
+                    .from_writer(Vec::from(*b"\xEF\xBB\xBF"));
+                let header: Vec<String> = columns
+                    .iter()
+                    .map(|c| neutralise(&c.title).into_owned())
+                    .collect();
+                w.write_record(&header).map_err(csv_error)?;
+                Out::Csv(w)
+            }
+        };
+        Ok(SheetWriter {
+            columns: columns.to_vec(),
+            widths,
+            rows: 0,
+            out,
+        })
+    }
+
+    /// Writes the next row; cells past the header's length are left out, short rows padded.
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), ExportError> {
+        if self.rows + 1 >= MAX_SHEET_ROWS {
+            return Err(ExportError::TooManyRows(self.rows + 1));
+        }
+        self.rows += 1;
+        let ncols = self.columns.len();
+        match &mut self.out {
+            Out::Xlsx { workbook, formats } => {
+                let sheet = workbook.worksheet_from_index(0)?;
+                let r = self.rows as u32;
+                for (col, cell) in row.iter().take(ncols).enumerate() {
+                    self.widths[col] = self.widths[col].max(shown_len(cell));
+                    write_cell(sheet, r, col as u16, cell, formats)?;
+                }
+            }
+            Out::Csv(w) => {
+                let mut fields: Vec<String> = row.iter().take(ncols).map(csv_field).collect();
+                fields.resize(ncols, String::new());
+                w.write_record(&fields).map_err(csv_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows written so far (the header not counted).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Sizes the columns, freezes and filters the header, and gives the file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, ExportError> {
+        match self.out {
+            Out::Xlsx { mut workbook, .. } => {
+                let sheet = workbook.worksheet_from_index(0)?;
+                for (col, c) in self.columns.iter().enumerate() {
+                    let floor = match c.kind {
+                        Kind::Date => 11,
+                        Kind::DateTime => 16,
+                        Kind::Vnd => 14,
+                        _ => 6,
+                    };
+                    // Long texts wrap in a column of at most 60 characters rather than
+                    // spreading wide.
+                    let w = self.widths[col].clamp(floor, 60) as f64 + 2.0;
+                    sheet.set_column_width(col as u16, w)?;
+                }
+                sheet.set_freeze_panes(1, 0)?;
+                if let Some(last) = self.columns.len().checked_sub(1) {
+                    sheet.autofilter(0, 0, self.rows as u32, last as u16)?;
+                }
+                Ok(workbook.save_to_buffer()?)
+            }
+            Out::Csv(w) => w.into_inner().map_err(|e| csv_error(e.into_error().into())),
         }
     }
-    for (col, c) in table.columns.iter().enumerate() {
-        let floor = match c.kind {
-            Kind::Date => 11,
-            Kind::DateTime => 16,
-            Kind::Vnd => 14,
-            _ => 6,
-        };
-        // Long texts wrap in a column of at most 60 characters rather than spreading wide.
-        let w = widths[col].clamp(floor, 60) as f64 + 2.0;
-        sheet.set_column_width(col as u16, w)?;
+}
+
+fn csv_error(e: csv::Error) -> ExportError {
+    ExportError::Csv(e.to_string())
+}
+
+fn write_cell(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        // Numbers that are not finite (NaN, infinities) are left empty rather than written.
+        Cell::Empty => {}
+        Cell::Number(n) | Cell::Vnd(n) if !n.is_finite() => {}
+        // Written as a string cell: Excel never evaluates it, even if it starts with `=`, so
+        // no neutralising prefix is needed here.
+        Cell::Text(s) => {
+            sheet.write_string_with_format(r, c, clip(s), &f.text)?;
+        }
+        Cell::Integer(n) => {
+            sheet.write_number(r, c, *n as f64)?;
+        }
+        Cell::Number(n) => {
+            sheet.write_number(r, c, *n)?;
+        }
+        Cell::Date(d) => {
+            sheet.write_datetime_with_format(r, c, excel_date(*d)?, &f.date)?;
+        }
+        Cell::DateTime(at) => {
+            let local = vietnam(at);
+            let when = excel_date(local.date_naive())?.and_hms(
+                local.hour() as u16,
+                local.minute() as u8,
+                local.second(),
+            )?;
+            sheet.write_datetime_with_format(r, c, when, &f.datetime)?;
+        }
+        Cell::Vnd(v) => {
+            sheet.write_number_with_format(r, c, *v, &f.vnd)?;
+        }
+        Cell::Bool(b) => {
+            sheet.write_boolean(r, c, *b)?;
+        }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    if ncols > 0 {
-        sheet.autofilter(0, 0, table.rows.len() as u32, (ncols - 1) as u16)?;
-    }
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }
 
 /// Text that a spreadsheet would take for a formula gets an apostrophe in front (OWASP's
@@ -294,35 +411,9 @@ fn csv_field(cell: &Cell) -> String {
 /// Writes the table as CSV: UTF-8 with a BOM, a header of the column titles, dates as
 /// YYYY-MM-DD, times in Vietnam time, numbers plain (no grouping), booleans Có/Không.
 pub fn to_csv(table: &Table) -> Vec<u8> {
-    let mut out = Vec::from(*b"\xEF\xBB\xBF");
-    let n = table.columns.len();
-    let header: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| neutralise(&c.title).into_owned())
-        .collect();
-    let mut lines = Vec::with_capacity(table.rows.len() + 1);
-    lines.push(header);
-    for row in &table.rows {
-        // Short rows are padded so every record has the header's length.
-        let mut fields: Vec<String> = row.iter().take(n).map(csv_field).collect();
-        fields.resize(n, String::new());
-        lines.push(fields);
-    }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for fields in &lines {
-        // Writing into memory cannot fail and every record has the same length, so the
-        // writer reports no error; should it ever, the record is left out rather than
-        // failing the whole download.
-        let _ = w.write_record(fields);
-    }
-    match w.into_inner() {
-        Ok(bytes) => out.extend_from_slice(&bytes),
-        Err(e) => out.extend_from_slice(e.into_inner().get_ref()),
-    }
-    out
+    // Writing CSV into memory does not fail; should it ever, the download is empty rather
+    // than half a file.
+    write_whole(table, FileFormat::Csv).unwrap_or_default()
 }
 
 /// `Content-Disposition` for a download: an ASCII fallback name and the UTF-8 name

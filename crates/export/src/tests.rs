@@ -106,6 +106,8 @@ fn xlsx_has_formats_freeze_and_filter() {
     let sheet = zip.file("xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<autoFilter ref=\"A1:G4\""), "{sheet}");
     assert!(sheet.contains("state=\"frozen\""), "{sheet}");
+    // Widths are set after the rows were streamed out, and still land in the sheet.
+    assert!(sheet.contains("<cols><col "), "{sheet}");
     let styles = zip.file("xl/styles.xml");
     assert!(styles.contains("dd/mm/yyyy"));
     assert!(styles.contains("#,##0 &quot;₫&quot;"), "{styles}");

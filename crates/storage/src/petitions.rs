@@ -212,9 +212,70 @@ fn ids(v: &[i64]) -> String {
     }
 }
 
+/// The most urgent first: open cases by due date, then the rest, newest first.
+const URGENT_FIRST: &str = "CASE WHEN state IN ('received', 'accepted', 'assigned') THEN 0 ELSE 1 END,
+    CASE WHEN state IN ('received', 'accepted', 'assigned') THEN due_on END, received_on DESC, id DESC";
+
+/// Every placeholder of [`list_where`] is bound on every query; unused ones are harmless,
+/// but must still be dates PostgreSQL accepts (it refuses `NaiveDate::MIN`).
+macro_rules! bind_filter {
+    ($q:expr, $f:expr) => {{
+        let epoch = NaiveDate::default();
+        $q.bind($f.state.clone().unwrap_or_default())
+            .bind($f.kind.clone().unwrap_or_default())
+            .bind($f.topic.clone().unwrap_or_default())
+            .bind($f.overdue_on.unwrap_or(epoch))
+            .bind($f.received_from.unwrap_or(epoch))
+            .bind($f.received_to.unwrap_or(epoch))
+    }};
+}
+
 /// Petitions matching `f`, the most urgent first: open cases by due date, then the rest,
 /// newest first. Returns the page and the total.
 pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
+    let filter = list_where(f);
+    // Pages ask for a page; exports for up to their 100 000 rows at once.
+    let limit = f.limit.clamp(1, 100_000);
+    let offset = f.offset.max(0);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit} OFFSET {offset}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
+    let rows: Vec<Petition> = with_db!(db, p => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), f).fetch_all(p).await)?;
+    let total: i64 = with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())), f).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+/// The ids of the first `f.limit` petitions of [`list`], in its order: a long export sorts
+/// once, then reads its rows by id chunk by chunk ([`by_ids`]).
+pub async fn list_ids(db: &Db, f: &Filter) -> Result<Vec<i64>> {
+    let filter = list_where(f);
+    let limit = f.limit.clamp(1, 100_001);
+    let sql =
+        format!("SELECT id FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit}");
+    Ok(
+        with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), f).fetch_all(p).await)?,
+    )
+}
+
+/// The petitions with these ids, in the order of `ids` (missing ones left out).
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Petition>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE id IN ({})",
+        self::ids(ids)
+    );
+    let rows: Vec<Petition> =
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?;
+    let mut by_id: std::collections::HashMap<i64, Petition> =
+        rows.into_iter().map(|p| (p.id, p)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The `WHERE` of [`list`], with placeholders `$1`…`$6` bound by [`bind_filter!`].
+fn list_where(f: &Filter) -> String {
     // Ids come from the database and the policy (integers), so inlining them is safe and
     // keeps the statement one text for both backends.
     let mut clauses: Vec<String> = vec!["1 = 1".into()];
@@ -251,33 +312,7 @@ pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
     if f.received_to.is_some() {
         clauses.push("received_on <= $6".into());
     }
-    let filter = clauses.join(" AND ");
-    // Pages ask for a page; exports for up to their 100 000 rows at once.
-    let limit = f.limit.clamp(1, 100_000);
-    let offset = f.offset.max(0);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM petitions WHERE {filter}
-         ORDER BY CASE WHEN state IN ('received', 'accepted', 'assigned') THEN 0 ELSE 1 END,
-                  CASE WHEN state IN ('received', 'accepted', 'assigned') THEN due_on END, received_on DESC, id DESC
-         LIMIT {limit} OFFSET {offset}"
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
-    // Every placeholder is bound on every query; unused ones are harmless, but must still be
-    // dates PostgreSQL accepts (it refuses `NaiveDate::MIN` with "date out of range").
-    let epoch = NaiveDate::default();
-    macro_rules! bind_all {
-        ($q:expr) => {
-            $q.bind(f.state.clone().unwrap_or_default())
-                .bind(f.kind.clone().unwrap_or_default())
-                .bind(f.topic.clone().unwrap_or_default())
-                .bind(f.overdue_on.unwrap_or(epoch))
-                .bind(f.received_from.unwrap_or(epoch))
-                .bind(f.received_to.unwrap_or(epoch))
-        };
-    }
-    let rows: Vec<Petition> = with_db!(db, p => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))).fetch_all(p).await)?;
-    let total: i64 = with_db!(db, p => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone()))).fetch_one(p).await)?;
-    Ok((rows, total))
+    clauses.join(" AND ")
 }
 
 /// Which petitions `GET /open311/v2/requests.json` returns. Empty lists mean "any".
@@ -847,9 +882,10 @@ pub async fn stats(db: &Db, today: NaiveDate) -> Result<(Vec<BodyStats>, Vec<Bod
     Ok((by_body, by_unit))
 }
 
-/// Sums the figures of the rows with the same key (`BodyStats::organisation_id` holds it).
-fn sum_by(
-    rows: &[crate::statistics::PetitionCount],
+/// Sums the figures of the rows with the same key (`BodyStats::organisation_id` holds it),
+/// in key order. The dashboards sum their own selection of rows with it.
+pub fn sum_by<'a>(
+    rows: impl IntoIterator<Item = &'a crate::statistics::PetitionCount>,
     key: impl Fn(&crate::statistics::PetitionCount) -> Option<i64>,
 ) -> Vec<BodyStats> {
     let mut sums: std::collections::BTreeMap<Option<i64>, BodyStats> = Default::default();

@@ -457,6 +457,14 @@ pub struct Hit {
     pub tier: i32,
 }
 
+/// A hit with the number of all hits beside it.
+#[derive(sqlx::FromRow)]
+struct CountedHit {
+    #[sqlx(flatten)]
+    hit: Hit,
+    total: i64,
+}
+
 fn id_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         "NULL".into()
@@ -544,11 +552,13 @@ pub async fn search(db: &Db, q: &Query) -> Result<(Vec<Hit>, i64)> {
     let offset = q.offset.max(0);
     with_db!(db, p => {
         let mut out = (Vec::new(), 0);
-        for count in [true, false] {
+        // The page carries the total (a window over every hit), so the index is searched once;
+        // only a page past the end asks for the count on its own.
+        for count in [false, true] {
             let mut b = sqlx::QueryBuilder::new(if count {
                 "SELECT COUNT(*) FROM search_documents d WHERE "
             } else {
-                "SELECT d.kind, d.ref_id, d.title, d.body, d.url, CASE WHEN d.exact_text LIKE "
+                "SELECT d.kind, d.ref_id, d.title, d.body, d.url, COUNT(*) OVER () AS total, CASE WHEN d.exact_text LIKE "
             });
             if !count {
                 b.push_bind(exact_pattern.clone())
@@ -585,7 +595,12 @@ pub async fn search(db: &Db, q: &Query) -> Result<(Vec<Hit>, i64)> {
                     .push_bind(limit)
                     .push(" OFFSET ")
                     .push_bind(offset);
-                out.0 = b.build_query_as::<Hit>().fetch_all(p).await?;
+                let rows: Vec<CountedHit> = b.build_query_as().fetch_all(p).await?;
+                out.1 = rows.first().map_or(0, |r| r.total);
+                out.0 = rows.into_iter().map(|r| r.hit).collect();
+                if !out.0.is_empty() || offset == 0 {
+                    break;
+                }
             }
         }
         Ok(out)

@@ -29,14 +29,14 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/app.js"),
     },
     Asset {
-        name: "fonts/BeVietnamPro-Regular.ttf",
-        mime: "font/ttf",
-        bytes: include_bytes!("../assets/fonts/BeVietnamPro-Regular.ttf"),
+        name: "fonts/BeVietnamPro-Regular.woff2",
+        mime: "font/woff2",
+        bytes: include_bytes!("../assets/fonts/BeVietnamPro-Regular.woff2"),
     },
     Asset {
-        name: "fonts/BeVietnamPro-SemiBold.ttf",
-        mime: "font/ttf",
-        bytes: include_bytes!("../assets/fonts/BeVietnamPro-SemiBold.ttf"),
+        name: "fonts/BeVietnamPro-SemiBold.woff2",
+        mime: "font/woff2",
+        bytes: include_bytes!("../assets/fonts/BeVietnamPro-SemiBold.woff2"),
     },
     Asset {
         name: "fonts/OFL.txt",

@@ -31,8 +31,14 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
+    page_cache: Family<OutcomeLabels, Counter>,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
     accounts: Gauge,
@@ -76,8 +82,15 @@ impl Default for Metrics {
             jobs_failed.clone(),
         );
         registry.register("uptime_seconds", "Seconds since start", uptime.clone());
+        let page_cache = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "page_cache",
+            "Public pages answered from the page cache (fresh, old while rebuilt, after waiting for a build) or built",
+            page_cache.clone(),
+        );
         Self {
             registry,
+            page_cache,
             requests,
             durations,
             accounts,
@@ -85,6 +98,16 @@ impl Default for Metrics {
             jobs_failed,
             uptime,
         }
+    }
+}
+
+impl Metrics {
+    /// Counts one public page answered by the page cache: `fresh`, `stale`, `waited`,
+    /// `built` (kept) or `passed` (built, not kept).
+    pub fn page_cache(&self, outcome: &'static str) {
+        self.page_cache
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
     }
 }
 

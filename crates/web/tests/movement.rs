@@ -671,6 +671,35 @@ async fn public_pages_are_kept_briefly_and_revalidated() {
             "the approved model is on the showcase"
         );
 
+        // Visitors arriving together after a change cost one build, not one each.
+        let (_, _) = post(
+            &app,
+            "/api/v1/campaigns",
+            &admin,
+            campaign("Đợt xóa bộ đệm"),
+        )
+        .await;
+        let built_before = page_cache_count(&app, "built").await;
+        let crowd: Vec<_> = (0..24)
+            .map(|_| {
+                let (anon, url) = (anon.clone(), app.url("/mo-hinh"));
+                tokio::spawn(async move {
+                    let r = anon.get(url).send().await.unwrap();
+                    (r.status().as_u16(), r.text().await.unwrap())
+                })
+            })
+            .collect();
+        for visitor in crowd {
+            let (status, body) = visitor.await.unwrap();
+            assert_eq!(status, 200);
+            assert!(body.contains(title), "every visitor gets the whole page");
+        }
+        assert_eq!(
+            page_cache_count(&app, "built").await - built_before,
+            1,
+            "one build served the crowd"
+        );
+
         // Signed in, the page is built for the person: never from the kept copy.
         let staff = app.browser();
         let officer_password = app.password_of("demo.longxuyen");
@@ -680,4 +709,21 @@ async fn public_pages_are_kept_briefly_and_revalidated() {
         assert_eq!(r.status(), 200);
         assert!(r.headers().get("etag").is_none(), "not the anonymous copy");
     });
+}
+
+/// How many public pages the page cache answered with `outcome`, from `/metrics`.
+async fn page_cache_count(app: &common::TestApp, outcome: &str) -> u64 {
+    let text = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let series = format!("danvan_page_cache_total{{outcome=\"{outcome}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(series.as_str()))
+        .map_or(0, |n| n.trim().parse().unwrap())
 }

@@ -387,11 +387,13 @@ async fn language_headers_and_assets() {
             .unwrap();
         assert_eq!(again.status(), 304);
         let font = b
-            .get(app.url("/static/fonts/BeVietnamPro-Regular.ttf"))
+            .get(app.url("/static/fonts/BeVietnamPro-Regular.woff2"))
             .send()
             .await
             .unwrap();
-        assert_eq!(font.headers()["content-type"], "font/ttf");
+        assert_eq!(font.headers()["content-type"], "font/woff2");
+        let font = font.bytes().await.unwrap();
+        assert_eq!(&font[..4], b"wOF2", "a WOFF2 font");
 
         let units = b
             .get(app.url("/don-vi?parent=89&at=2024-06-01"))

@@ -319,7 +319,7 @@ pub async fn build(
         }
     }
 
-    let mut bodies: BTreeMap<Option<i64>, PetitionRow> = BTreeMap::new();
+    let mut counted = Vec::new();
     let (mut rated, mut satisfied) = (0, 0);
     for p in statistics::petitions(&state.db, state.clock.today(), req.until).await? {
         let place = placer.place(p.unit_id);
@@ -341,30 +341,30 @@ pub async fn build(
         totals.petitions_overdue += p.overdue;
         rated += p.rated;
         satisfied += p.satisfied;
-        let b = bodies.entry(p.organisation_id).or_default();
-        b.received += p.received;
-        b.answered += p.answered;
-        b.on_time += p.on_time;
-        b.overdue += p.overdue;
-        b.rated += p.rated;
-        b.satisfied += p.satisfied;
         if let Place::Child(i) = place {
             by_unit[i].petitions += p.received;
         }
+        counted.push(p);
     }
     totals.satisfaction_percent = percent(satisfied as f64, rated as f64);
 
-    let ids: Vec<i64> = bodies.keys().filter_map(|k| *k).collect();
+    let bodies = danvan_storage::petitions::sum_by(&counted, |c| c.organisation_id);
+    let ids: Vec<i64> = bodies.iter().filter_map(|b| b.organisation_id).collect();
     let names = super::petitions::body_names(&state.db, &ids).await?;
     let mut by_body: Vec<PetitionRow> = bodies
         .into_iter()
-        .map(|(id, mut row)| {
-            row.name = match id.and_then(|id| names.get(&id)) {
+        .map(|b| PetitionRow {
+            name: match b.organisation_id.and_then(|id| names.get(&id)) {
                 Some(n) => n.clone(),
                 None if vi => "Chưa chuyển đến cơ quan nào".to_string(),
                 None => "Not yet routed to a body".to_string(),
-            };
-            row
+            },
+            received: b.received,
+            answered: b.answered,
+            on_time: b.on_time,
+            overdue: b.overdue,
+            rated: b.rated,
+            satisfied: b.satisfied,
         })
         .collect();
     by_body.sort_by(|a, b| b.received.cmp(&a.received).then(a.name.cmp(&b.name)));

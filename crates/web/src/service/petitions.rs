@@ -1651,6 +1651,35 @@ pub async fn list_window(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Petition>, i64), AppError> {
+    let filter = store::Filter {
+        limit,
+        offset,
+        ..queue_filter(state, who, q)?
+    };
+    Ok(store::list(&state.db, &filter).await?)
+}
+
+/// The ids of the first `limit` petitions of the caller's queue, in its order: a long
+/// export sorts the list once and then reads the rows by id ([`store::by_ids`]).
+pub async fn list_ids(
+    state: &AppState,
+    who: &Principal,
+    q: &ListQuery,
+    limit: i64,
+) -> Result<Vec<i64>, AppError> {
+    let filter = store::Filter {
+        limit,
+        ..queue_filter(state, who, q)?
+    };
+    Ok(store::list_ids(&state.db, &filter).await?)
+}
+
+/// Which petitions the caller's queue holds, from their grants and the list's filters.
+fn queue_filter(
+    state: &AppState,
+    who: &Principal,
+    q: &ListQuery,
+) -> Result<store::Filter, AppError> {
     authorize(who, Action::ViewPetition, None, &state.tree())?;
     let tree = state.tree();
     let overseers: Vec<i64> = who
@@ -1683,21 +1712,18 @@ pub async fn list_window(
         open_only: q.open,
         overdue_on: q.overdue.then(|| state.clock.today()),
         handler_id: q.mine.then_some(who.account_id),
-        limit,
-        offset,
         ..Default::default()
     };
     // An officer who is also a handler sees the union through the unit scope; a pure handler
     // sees the bodies only.
-    let filter = if filter.units.is_some() {
+    Ok(if filter.units.is_some() {
         store::Filter {
             bodies: None,
             ..filter
         }
     } else {
         filter
-    };
-    Ok(store::list(&state.db, &filter).await?)
+    })
 }
 
 /// Received, answered on time, overdue and satisfaction per body and per unit, for anyone.
