@@ -18,8 +18,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// The family name the SVG asks for; pages declare it with `@font-face`, typst has it built in.
 pub const FONT_FAMILY: &str = "Be Vietnam Pro";
 
-/// The pages' own copy of the font (with its OFL licence beside it), used here for metrics.
-static FONT: &[u8] = include_bytes!("../../web/assets/fonts/BeVietnamPro-Regular.ttf");
+/// The font the pages show (its OFL licence and source beside it in `fonts/`), for text metrics.
+static FONT: &[u8] = include_bytes!("../fonts/BeVietnamPro-Regular.ttf");
 
 const WIDTH: u32 = 720;
 const LABEL_SIZE: f64 = 13.0;
