@@ -50,13 +50,27 @@ fn shingles(folded: &str) -> HashSet<(&str, &str)> {
 
 /// Likeness of two folded texts in [0, 1] (Jaccard index of their syllable pairs).
 pub fn similarity(a_folded: &str, b_folded: &str) -> f64 {
-    let a = shingles(a_folded);
-    let b = shingles(b_folded);
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
+    Likeness::of(a_folded).to(b_folded)
+}
+
+/// One text's syllable pairs, made once to be compared with many others (a new petition
+/// against the open ones of its commune).
+pub struct Likeness<'a>(HashSet<(&'a str, &'a str)>);
+
+impl<'a> Likeness<'a> {
+    pub fn of(folded: &'a str) -> Likeness<'a> {
+        Likeness(shingles(folded))
     }
-    let shared = a.intersection(&b).count() as f64;
-    shared / ((a.len() + b.len()) as f64 - shared)
+
+    /// [`similarity`] of this text and `other_folded`.
+    pub fn to(&self, other_folded: &str) -> f64 {
+        let other = shingles(other_folded);
+        if self.0.is_empty() || other.is_empty() {
+            return 0.0;
+        }
+        let shared = other.iter().filter(|p| self.0.contains(*p)).count() as f64;
+        shared / ((self.0.len() + other.len()) as f64 - shared)
+    }
 }
 
 #[cfg(test)]

@@ -219,7 +219,7 @@ enum Out {
         workbook: Box<Workbook>,
         formats: Box<Formats>,
     },
-    Csv(csv::Writer<Vec<u8>>),
+    Csv(Box<csv::Writer<Vec<u8>>>),
 }
 
 struct Formats {
@@ -268,7 +268,7 @@ impl SheetWriter {
                     .map(|c| neutralise(&c.title).into_owned())
                     .collect();
                 w.write_record(&header).map_err(csv_error)?;
-                Out::Csv(w)
+                Out::Csv(Box::new(w))
             }
         };
         Ok(SheetWriter {
@@ -332,7 +332,9 @@ impl SheetWriter {
                 }
                 Ok(workbook.save_to_buffer()?)
             }
-            Out::Csv(w) => w.into_inner().map_err(|e| csv_error(e.into_error().into())),
+            Out::Csv(w) => (*w)
+                .into_inner()
+                .map_err(|e| csv_error(e.into_error().into())),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! public tracking, rating and reopening; the citizen's data request.
 
 use chrono::NaiveDate;
-use danvan_domain::fold::{fold, similarity};
+use danvan_domain::fold::{Likeness, fold};
 use danvan_domain::petition::{
     Channel, Kind, State, Step, TimeLimit, Topic, can_transfer, new_tracking_code, next_state,
 };
@@ -191,12 +191,13 @@ pub async fn similar_open(
     folded: &str,
     except: Option<i64>,
 ) -> Result<Vec<Similar>, AppError> {
+    let this = Likeness::of(folded);
     let mut out: Vec<Similar> = store::open_in_unit(db, unit_id)
         .await?
         .into_iter()
         .filter(|(id, ..)| Some(*id) != except)
         .filter_map(|(id, code, title, f)| {
-            let score = similarity(folded, &f);
+            let score = this.to(&f);
             (score >= SIMILAR_THRESHOLD).then_some(Similar {
                 id,
                 tracking_code: code,
