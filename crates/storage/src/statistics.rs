@@ -64,7 +64,7 @@ pub async fn indicators(db: &Db, until: Option<NaiveDate>) -> Result<Vec<Indicat
         "SELECT i.unit_id, c.year, ind.kind, SUM(ind.target) AS target,
                 COALESCE(SUM((SELECT v.value FROM report_values v JOIN reports r ON r.id = v.report_id
                               WHERE v.indicator_id = ind.id AND r.state = 'verified' AND r.reviewed_at < $1
-                              ORDER BY r.id DESC LIMIT 1)), 0.0) AS achieved
+                              ORDER BY v.report_id DESC LIMIT 1)), 0.0) AS achieved
          FROM initiative_indicators ind
          JOIN initiatives i ON i.id = ind.initiative_id
          JOIN campaigns c ON c.id = i.campaign_id
@@ -136,13 +136,20 @@ pub async fn petitions(
 }
 
 async fn tallied_petitions(db: &Db, today: NaiveDate) -> Result<Vec<PetitionCount>> {
+    // SQLite's planner reaches for the (state, due_on) index and then reads 80 000 wide
+    // petition rows; the partial index of open petitions holds every column asked (measured
+    // at province scale: 200 ms → 47 ms). PostgreSQL chooses well on its own.
+    let open_index = match db.backend() {
+        crate::Backend::Sqlite => "INDEXED BY petitions_open",
+        crate::Backend::Postgres => "",
+    };
     let sql = format!(
         "SELECT t.unit_id, NULLIF(t.organisation_id, 0) AS organisation_id, t.year,
                 t.received, t.answered, t.on_time, COALESCE(o.overdue, 0) AS overdue, t.rated, t.satisfied
          FROM petition_tallies t
          LEFT JOIN (SELECT unit_id, COALESCE(organisation_id, 0) AS organisation_id, {RECEIVED_YEAR} AS year,
                            COUNT(*) AS overdue
-                    FROM petitions WHERE {overdue}
+                    FROM petitions {open_index} WHERE {overdue}
                     GROUP BY unit_id, COALESCE(organisation_id, 0), {RECEIVED_YEAR}) o
            ON o.unit_id = t.unit_id AND o.organisation_id = t.organisation_id AND o.year = t.year
          WHERE t.received > 0",

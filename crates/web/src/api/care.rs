@@ -196,7 +196,7 @@ pub async fn contribution_totals(
     ApiQuery(q): ApiQuery<LedgerQuery>,
 ) -> Result<ApiJson<Vec<CommuneTotals>>, AppError> {
     Ok(ApiJson(
-        svc::public_totals(&state, q.unit.as_deref(), q.year).await?,
+        svc::public_totals(&state, q.unit.as_deref(), q.year, svc::Honoured::Named).await?,
     ))
 }
 

@@ -111,7 +111,8 @@ pub async fn public(
 ) -> Response {
     let result = async {
         let year = parse_year(&q.year)?;
-        let communes = svc::public_totals(&state, Some(&q.unit), year).await?;
+        let communes =
+            svc::public_totals(&state, Some(&q.unit), year, svc::Honoured::Named).await?;
         let vi = caller.vi();
         let mut charts = Vec::new();
         for kind in ContributionKind::ALL {

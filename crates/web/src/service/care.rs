@@ -1223,10 +1223,19 @@ const HONOURED_PER_COMMUNE: i64 = 20;
 
 /// Public totals per commune, optionally under one unit, for one year or all. Records made
 /// under pre-2025 communes count in the commune that stands for them today.
+/// Whether [`public_totals`] names the latest givers of each commune (the contributions
+/// page) or leaves them out (the dashboards, which show the sums only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Honoured {
+    Named,
+    Left,
+}
+
 pub async fn public_totals(
     state: &AppState,
     unit: Option<&str>,
     year: Option<i64>,
+    names: Honoured,
 ) -> Result<Vec<CommuneTotals>, AppError> {
     let tree = state.tree();
     let today = state.clock.today();
@@ -1237,7 +1246,10 @@ pub async fn public_totals(
     let (from, to) = year_range(year);
     // Sums and names come aggregated from SQL: the ledger of a province is long.
     let sums = store::contribution_totals(&state.db, from, to).await?;
-    let names = store::honoured(&state.db, from, to, HONOURED_PER_COMMUNE).await?;
+    let names = match names {
+        Honoured::Named => store::honoured(&state.db, from, to, HONOURED_PER_COMMUNE).await?,
+        Honoured::Left => Vec::new(),
+    };
     let mut out: BTreeMap<String, (CommuneTotals, HashMap<String, KindTotal>)> = BTreeMap::new();
     let commune_of = |unit_id: i64| {
         if within.is_some_and(|w| !tree.contains(w, unit_id)) {

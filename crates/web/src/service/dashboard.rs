@@ -420,7 +420,14 @@ pub async fn build(
         .collect();
 
     let mut contributions: Vec<crate::service::care::KindTotal> = Vec::new();
-    for commune in crate::service::care::public_totals(state, Some(&unit.code), req.year).await? {
+    let communes = crate::service::care::public_totals(
+        state,
+        Some(&unit.code),
+        req.year,
+        crate::service::care::Honoured::Left,
+    )
+    .await?;
+    for commune in communes {
         for t in commune.totals {
             match contributions.iter_mut().find(|c| c.kind == t.kind) {
                 Some(c) => {
