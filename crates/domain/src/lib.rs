@@ -15,6 +15,7 @@ pub mod petition;
 pub mod policy;
 pub mod role;
 pub mod seal;
+pub mod story;
 pub mod secret;
 pub mod text;
 pub mod unit;
