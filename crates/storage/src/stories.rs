@@ -193,9 +193,10 @@ pub struct Filter {
     pub exclude: Option<i64>,
 }
 
-fn push_ids<'a, DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<'a, DB>, ids: &'a [i64])
+/// `ids` as a comma-separated list of binds (NULL for none, which matches nothing).
+fn push_ids<DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<DB>, ids: &[i64])
 where
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
     let mut sep = q.separated(", ");
     if ids.is_empty() {
