@@ -184,7 +184,7 @@ pub struct Filter {
     pub initiative_id: Option<i64>,
     /// About a model of this field.
     pub field: Option<String>,
-    /// A folded query: every word found in the folded text.
+    /// A folded query: every syllable found in the folded text.
     pub folded_query: Option<String>,
     pub slug: Option<String>,
     /// For staff whose scope is limited: also (beside the public ones, with `public_at`)
@@ -264,8 +264,10 @@ pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> Result<(Vec<S
                     .push_bind(field.clone()).push(")");
             }
             if let Some(query) = &f.folded_query {
+                // Whole syllables, as the search matches them: "bi" does not find "binh".
                 for word in query.split(' ').filter(|w| !w.is_empty()) {
-                    q.push(" AND s.folded LIKE ").push_bind(format!("%{}%", word.replace(['%', '_'], "")));
+                    q.push(" AND (' ' || s.folded || ' ') LIKE ")
+                        .push_bind(format!("% {} %", word.replace(['%', '_'], "")));
                 }
             }
             if let Some(slug) = &f.slug {
