@@ -793,7 +793,9 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     );
     b.sign_out().await;
 
-    step("11. an officer writes a story, submits and publishes it: on /tin-tuc, its page and the feed");
+    step(
+        "11. an officer writes a story, submits and publishes it: on /tin-tuc, its page and the feed",
+    );
     let officer = app.account("unit_officer");
     b.goto("/dang-nhap").await;
     b.submit_sign_in(&officer.username, &officer.password).await;
@@ -817,15 +819,15 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     b.click(r#"input[name="initiative_ids"]"#).await;
     b.click_to_new_page("#save-story").await;
     b.wait_for(".alert-success").await;
-    let story_photo =
-        std::env::temp_dir().join(format!("danvan-story-{}.png", std::process::id()));
+    let story_photo = std::env::temp_dir().join(format!("danvan-story-{}.png", std::process::id()));
     std::fs::write(&story_photo, TINY_PNG).expect("write the story's photo");
     b.wait_for("#file")
         .await
         .send_keys(&story_photo.display().to_string())
         .await
         .expect("choose the photo");
-    b.type_into("#alt", "Thiếu nhi rước đèn trên đường mới").await;
+    b.type_into("#alt", "Thiếu nhi rước đèn trên đường mới")
+        .await;
     b.click_to_new_page(r#"form[action*="/anh"] button[type="submit"]"#)
         .await;
     b.wait_for(".alert-success").await;
@@ -846,7 +848,8 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     // In public: the list has it, its page shows it with its preview tags, the feed carries it.
     b.goto("/tin-tuc").await;
     a11y_failures.extend(b.axe_check(axe_source, "the stories").await);
-    b.click(&format!(r#"a[href="/tin-tuc/{story_slug}"]"#)).await;
+    b.click(&format!(r#"a[href="/tin-tuc/{story_slug}"]"#))
+        .await;
     b.wait_for_path(&format!("/tin-tuc/{story_slug}")).await;
     let h1 = b
         .wait_for("h1")
@@ -868,7 +871,10 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .expect("read the preview tags");
     assert_eq!(og[0], json!(story_title));
     assert!(
-        og[1].as_str().unwrap_or("").ends_with(&format!("/tin-tuc/{story_slug}")),
+        og[1]
+            .as_str()
+            .unwrap_or("")
+            .ends_with(&format!("/tin-tuc/{story_slug}")),
         "og:url {og}"
     );
     assert!(
@@ -887,7 +893,10 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
         .expect("read the feed");
     assert_eq!(feed[0], json!(200));
     assert!(
-        feed[1].as_str().unwrap_or("").starts_with("application/atom+xml"),
+        feed[1]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("application/atom+xml"),
         "feed type {}",
         feed[1]
     );

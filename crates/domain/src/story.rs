@@ -209,7 +209,10 @@ mod tests {
             slug_base("An Giang thi đua “Dân vận khéo”"),
             "an-giang-thi-dua-dan-van-kheo"
         );
-        assert_eq!(slug_base("Đường về nông thôn mới!"), "duong-ve-nong-thon-moi");
+        assert_eq!(
+            slug_base("Đường về nông thôn mới!"),
+            "duong-ve-nong-thon-moi"
+        );
         assert_eq!(slug_base("   ***  "), "story");
         assert_eq!(slug_candidate("a", 1), "a");
         assert_eq!(slug_candidate("a", 3), "a-3");

@@ -147,12 +147,16 @@ pub async fn set_state(
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Story>> {
     let sql = format!("SELECT {COLUMNS} FROM stories WHERE id = $1");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Story>> {
     let sql = format!("SELECT {COLUMNS} FROM stories WHERE slug = $1");
-    Ok(with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn initiative_ids(db: &Db, story_id: i64) -> Result<Vec<i64>> {
@@ -211,7 +215,8 @@ where
 /// list of ids and a closing parenthesis to follow; pushed twice, once per way).
 const ABOUT_OWN_UNIT: &str =
     "EXISTS (SELECT 1 FROM story_units su WHERE su.story_id = s.id AND su.unit_id IN (";
-const ABOUT_MODEL_UNIT: &str = "EXISTS (SELECT 1 FROM story_initiatives si JOIN initiatives i ON i.id = si.initiative_id
+const ABOUT_MODEL_UNIT: &str =
+    "EXISTS (SELECT 1 FROM story_initiatives si JOIN initiatives i ON i.id = si.initiative_id
      WHERE si.story_id = s.id AND i.unit_id IN (";
 
 /// A page of stories, newest first (by publication, then by last change), and the total.
@@ -319,7 +324,12 @@ pub struct NewPhoto<'a> {
     pub alt: &'a str,
 }
 
-pub async fn add_photo(tx: &mut Tx, story_id: i64, ph: &NewPhoto<'_>, by: Option<i64>) -> Result<i64> {
+pub async fn add_photo(
+    tx: &mut Tx,
+    story_id: i64,
+    ph: &NewPhoto<'_>,
+    by: Option<i64>,
+) -> Result<i64> {
     Ok(with_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO story_photos (story_id, sha256, mime, width, height, alt, uploaded_by, uploaded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

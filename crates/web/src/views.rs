@@ -75,7 +75,13 @@ mod tests {
         assert!(c.first_view(ip, Some(PHONE), 1));
         assert!(!c.first_view(ip, Some(PHONE), 1));
         assert!(c.first_view(ip, Some(PHONE), 2), "another story");
-        assert!(c.first_view([203, 0, 113, 8].into(), Some(PHONE), 1), "another reader");
-        assert!(!c.first_view(ip, Some("Googlebot/2.1"), 3), "robots never count");
+        assert!(
+            c.first_view([203, 0, 113, 8].into(), Some(PHONE), 1),
+            "another reader"
+        );
+        assert!(
+            !c.first_view(ip, Some("Googlebot/2.1"), 3),
+            "robots never count"
+        );
     }
 }

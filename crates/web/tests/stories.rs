@@ -10,8 +10,7 @@ use danvan_storage::Db;
 use serde_json::{Value, json};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-const PHONE: &str =
-    "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+const PHONE: &str = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
 
 /// The id of the demo's public model with this title.
 async fn model_id(app: &TestApp, title: &str) -> i64 {
@@ -96,7 +95,10 @@ fn png() -> Vec<u8> {
 
 async fn upload(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>, alt: &str) -> (u16, Value) {
     let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("anh.png"))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("anh.png"),
+        )
         .text("alt", alt.to_string());
     let r = app
         .client()
@@ -108,6 +110,13 @@ async fn upload(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>, alt: &str) 
         .unwrap();
     let s = r.status().as_u16();
     (s, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The list of a /tin-tuc page, without the "most read" beside it.
+fn results(html: &str) -> &str {
+    let start = html.find("id=\"stories-results\"").expect("results");
+    let end = html.find("<aside").expect("aside");
+    &html[start..end]
 }
 
 /// The rendered body of a story page.
@@ -137,7 +146,16 @@ async fn nothing_an_author_types_can_run_on_the_page() {
         let (st, _, html) = read(&app, s["url"].as_str().unwrap(), FIREFOX).await;
         assert_eq!(st, 200);
         let rendered = story_body(&html).to_lowercase();
-        for bad in ["<script", "onerror", "onmouseover", "javascript:", "style=", "<iframe", "<span", "alert("] {
+        for bad in [
+            "<script",
+            "onerror",
+            "onmouseover",
+            "javascript:",
+            "style=",
+            "<iframe",
+            "<span",
+            "alert(",
+        ] {
             assert!(!rendered.contains(bad), "{bad} survived: {rendered}");
         }
         assert!(rendered.contains("<h2>tiêu đề mục</h2>"), "{rendered}");
@@ -167,7 +185,12 @@ async fn slugs_are_readable_vietnamese_and_unique() {
         assert_eq!(a["state"], "draft");
         let b = create(&app, &admin, story(title, &[], &["91"])).await;
         assert_eq!(b["slug"], "an-giang-thi-dua-dan-van-kheo-2");
-        let c = create(&app, &admin, story("An Giang thi đua Dân vận khéo!", &[], &[])).await;
+        let c = create(
+            &app,
+            &admin,
+            story("An Giang thi đua Dân vận khéo!", &[], &[]),
+        )
+        .await;
         assert_eq!(c["slug"], "an-giang-thi-dua-dan-van-kheo-3");
         let d = create(&app, &admin, story("Đường đến trường", &[], &[])).await;
         assert_eq!(d["slug"], "duong-den-truong");
@@ -186,7 +209,12 @@ async fn slugs_are_readable_vietnamese_and_unique() {
         assert_eq!(v["title"], "Tiêu đề khác hẳn");
         // The API finds a story by its slug once it is public.
         act(&app, &admin, id, "publish").await;
-        let (s, v) = get(&app, "/api/v1/stories?slug=an-giang-thi-dua-dan-van-kheo", None).await;
+        let (s, v) = get(
+            &app,
+            "/api/v1/stories?slug=an-giang-thi-dua-dan-van-kheo",
+            None,
+        )
+        .await;
         assert_eq!(s, 200);
         assert_eq!(v["total"], 1);
         assert_eq!(v["items"][0]["id"], id);
@@ -207,14 +235,25 @@ async fn the_workflow_and_who_may_publish_what() {
         let audit_before = app.count("audit_log WHERE entity_type = 'story'").await;
 
         // Reporters do not write stories.
-        let (s, v) = post(&app, "/api/v1/stories", &reporter, story("Bài của hội", &[], &["30307"])).await;
+        let (s, v) = post(
+            &app,
+            "/api/v1/stories",
+            &reporter,
+            story("Bài của hội", &[], &["30307"]),
+        )
+        .await;
         assert_eq!(s, 403, "{v}");
         assert_eq!(v["error"]["code"], "forbidden");
         let (s, _) = post(&app, "/api/v1/stories", "", story("Ẩn danh", &[], &[])).await;
         assert_eq!(s, 401);
 
         // The officer writes about its own model, submits, and publishes.
-        let mine = create(&app, &officer, story("Đường mới Bình Khánh", &[own_model], &["30307"])).await;
+        let mine = create(
+            &app,
+            &officer,
+            story("Đường mới Bình Khánh", &[own_model], &["30307"]),
+        )
+        .await;
         let id = mine["id"].as_i64().unwrap();
         assert_eq!(mine["initiative_ids"], json!([own_model]));
         assert_eq!(mine["unit_codes"], json!(["30307"]));
@@ -276,19 +315,43 @@ async fn the_workflow_and_who_may_publish_what() {
         let (s, _) = act(&app, &officer, province["id"].as_i64().unwrap(), "publish").await;
         assert_eq!(s, 403);
         // Someone else's unpublished story is not the officer's to see.
-        let admins = create(&app, &admin, story("Bản nháp của tỉnh", &[other_model], &[])).await;
-        let (s, _) = get(&app, &format!("/api/v1/stories/{}", admins["id"]), Some(&officer)).await;
+        let admins = create(
+            &app,
+            &admin,
+            story("Bản nháp của tỉnh", &[other_model], &[]),
+        )
+        .await;
+        let (s, _) = get(
+            &app,
+            &format!("/api/v1/stories/{}", admins["id"]),
+            Some(&officer),
+        )
+        .await;
         assert_eq!(s, 403);
         let (_, list) = get(&app, "/api/v1/stories?state=draft", Some(&officer)).await;
         assert!(
-            list["items"].as_array().unwrap().iter().all(|s| s["id"] != admins["id"]),
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["id"] != admins["id"]),
             "{list}"
         );
-        assert!(list["items"].as_array().unwrap().iter().any(|s| s["id"] == id));
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["id"] == id)
+        );
 
         // Every write left an audit entry.
         let audit_after = app.count("audit_log WHERE entity_type = 'story'").await;
-        assert_eq!(audit_after - audit_before, 10, "4 creates, 1 edit, 5 transitions");
+        assert_eq!(
+            audit_after - audit_before,
+            10,
+            "4 creates, 1 edit, 5 transitions"
+        );
     });
 }
 
@@ -297,7 +360,12 @@ async fn an_unpublished_story_is_never_public() {
     each_backend!(|app| {
         let officer = app.token("demo.longxuyen").await;
         let model = model_id(&app, LONG_XUYEN_MODEL).await;
-        let draft = create(&app, &officer, story("Bí mật chưa đăng", &[model], &["30307"])).await;
+        let draft = create(
+            &app,
+            &officer,
+            story("Bí mật chưa đăng", &[model], &["30307"]),
+        )
+        .await;
         let id = draft["id"].as_i64().unwrap();
         let url = draft["url"].as_str().unwrap().to_string();
         let check_hidden = async |what: &str| {
@@ -321,8 +389,16 @@ async fn an_unpublished_story_is_never_public() {
         check_hidden("in review").await;
         // Staff see their own draft, as a preview that is not indexed.
         let b = app.browser();
-        app.sign_in(&b, "demo.longxuyen", &app.password_of("demo.longxuyen")).await;
-        let html = b.get(app.url(&url)).send().await.unwrap().text().await.unwrap();
+        app.sign_in(&b, "demo.longxuyen", &app.password_of("demo.longxuyen"))
+            .await;
+        let html = b
+            .get(app.url(&url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("Bí mật chưa đăng") && html.contains("noindex"));
         let (_, v) = get(&app, "/api/v1/stories?q=bi mat chua", Some(&officer)).await;
         assert_eq!(v["total"], 1, "{v}");
@@ -334,20 +410,26 @@ async fn an_unpublished_story_is_never_public() {
         assert_eq!(s, 200);
         let (_, _, list) = read(&app, "/tin-tuc", FIREFOX).await;
         assert!(list.contains("Bí mật chưa đăng"));
-        let (_, v) = get(&app, "/api/v1/stories?q=BÍ MẬT", None).await;
+        let (_, v) = get(&app, "/api/v1/stories?q=BÍ MẬT CHƯA", None).await;
         assert_eq!(v["total"], 1, "folded search");
         let (_, v) = get(&app, &format!("/api/v1/stories?initiative={model}"), None).await;
         assert!(v["items"].as_array().unwrap().iter().any(|s| s["id"] == id));
         let (_, _, page) = read(&app, &format!("/mo-hinh/{model}"), FIREFOX).await;
-        assert!(page.contains("Bí mật chưa đăng") && page.contains(&url), "model page lists it");
+        assert!(
+            page.contains("Bí mật chưa đăng") && page.contains(&url),
+            "model page lists it"
+        );
         let (_, v) = get(&app, "/api/v1/stories?unit=30307", None).await;
         assert!(v["items"].as_array().unwrap().iter().any(|s| s["id"] == id));
         let (_, v) = get(&app, "/api/v1/stories?unit=30688", None).await;
         assert!(v["items"].as_array().unwrap().iter().all(|s| s["id"] != id));
-        let (_, _, filtered) = read(&app, "/tin-tuc?field=culture_society&unit=30307", FIREFOX).await;
-        assert!(filtered.contains("Bí mật chưa đăng"));
+        let (_, _, filtered) =
+            read(&app, "/tin-tuc?field=culture_society&unit=30307", FIREFOX).await;
+        assert!(results(&filtered).contains("Bí mật chưa đăng"));
+        let (_, _, filtered) = read(&app, &format!("/tin-tuc?mo_hinh={model}"), FIREFOX).await;
+        assert!(results(&filtered).contains("Bí mật chưa đăng"));
         let (_, _, filtered) = read(&app, "/tin-tuc?field=economy", FIREFOX).await;
-        assert!(!filtered.contains("Bí mật chưa đăng"));
+        assert!(!results(&filtered).contains("Bí mật chưa đăng"));
 
         // Unpublished again: gone again (the model's page is kept briefly for the public,
         // and the change through this server empties that cache).
@@ -382,8 +464,16 @@ async fn a_scheduled_story_becomes_public_when_its_time_comes() {
         assert_eq!(st, 404);
         // The staff list says it is scheduled.
         let b = app.browser();
-        app.sign_in(&b, "demo.tinh", &app.password_of("demo.tinh")).await;
-        let html = b.get(app.url("/bang-dieu-khien/tin-tuc")).send().await.unwrap().text().await.unwrap();
+        app.sign_in(&b, "demo.tinh", &app.password_of("demo.tinh"))
+            .await;
+        let html = b
+            .get(app.url("/bang-dieu-khien/tin-tuc"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("Hẹn giờ đăng"), "{html}");
 
         app.state.clock.advance(chrono::Duration::hours(3));
@@ -397,12 +487,36 @@ async fn a_scheduled_story_becomes_public_when_its_time_comes() {
         // A time that is no time is refused, and only publishing takes one.
         let other = create(&app, &admin, story("Tin khác", &[], &["91"])).await;
         let path = format!("/api/v1/stories/{}/transitions", other["id"]);
-        let (st, v) = post(&app, &path, &admin, json!({"action": "publish", "publish_at": "mai"})).await;
-        assert_eq!((st, v["error"]["code"].as_str()), (422, Some("invalid_datetime")));
-        let (st, v) = post(&app, &path, &admin, json!({"action": "submit", "publish_at": "2030-01-01T07:00"})).await;
-        assert_eq!((st, v["error"]["code"].as_str()), (422, Some("publish_at_only_when_publishing")));
+        let (st, v) = post(
+            &app,
+            &path,
+            &admin,
+            json!({"action": "publish", "publish_at": "mai"}),
+        )
+        .await;
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (422, Some("invalid_datetime"))
+        );
+        let (st, v) = post(
+            &app,
+            &path,
+            &admin,
+            json!({"action": "submit", "publish_at": "2030-01-01T07:00"}),
+        )
+        .await;
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (422, Some("publish_at_only_when_publishing"))
+        );
         // Forms send Vietnam's local time.
-        let (st, v) = post(&app, &path, &admin, json!({"action": "publish", "publish_at": "2030-09-02T07:00"})).await;
+        let (st, v) = post(
+            &app,
+            &path,
+            &admin,
+            json!({"action": "publish", "publish_at": "2030-09-02T07:00"}),
+        )
+        .await;
         assert_eq!(st, 200);
         assert_eq!(v["published_at"], "2030-09-02T00:00:00Z");
     });
@@ -412,7 +526,12 @@ async fn a_scheduled_story_becomes_public_when_its_time_comes() {
 async fn views_are_counted_once_per_reader_without_cookies_and_robots_are_not() {
     each_backend!(|app| {
         let officer = app.token("demo.longxuyen").await;
-        let s = create(&app, &officer, story("Bài để đếm lượt đọc", &[], &["30307"])).await;
+        let s = create(
+            &app,
+            &officer,
+            story("Bài để đếm lượt đọc", &[], &["30307"]),
+        )
+        .await;
         let id = s["id"].as_i64().unwrap();
         act(&app, &officer, id, "publish").await;
         let url = s["url"].as_str().unwrap();
@@ -423,7 +542,11 @@ async fn views_are_counted_once_per_reader_without_cookies_and_robots_are_not() 
         assert_eq!(views(&app, id).await, 1);
         let (_, cookie, _) = read(&app, url, FIREFOX).await;
         assert!(!cookie);
-        assert_eq!(views(&app, id).await, 1, "the same reader within the window counts once");
+        assert_eq!(
+            views(&app, id).await,
+            1,
+            "the same reader within the window counts once"
+        );
         read(&app, url, PHONE).await;
         assert_eq!(views(&app, id).await, 2, "another reader counts");
         for robot in [
@@ -453,7 +576,9 @@ async fn views_are_counted_once_per_reader_without_cookies_and_robots_are_not() 
         // "Xem nhiều nhất": the demo's most read story of the last 30 days leads.
         let (_, _, list) = read(&app, "/tin-tuc", FIREFOX).await;
         let most = &list[list.find("Xem nhiều nhất").expect("most read")..];
-        let first = most.find("Long Xuyên: 46 hộ hiến đất").expect("the demo's most read story");
+        let first = most
+            .find("Long Xuyên: 46 hộ hiến đất")
+            .expect("the demo's most read story");
         let second = most.find("Óc Eo: mười hai mái ấm").expect("the second");
         assert!(first < second);
         assert!(most.contains("57 lượt đọc"), "{most}");
@@ -465,22 +590,53 @@ async fn feed_preview_tags_and_sharing() {
     each_backend!(|app| {
         let officer = app.token("demo.longxuyen").await;
         let model = model_id(&app, LONG_XUYEN_MODEL).await;
-        let s = create(&app, &officer, story("Mùa nước nổi <&> “đường mới”", &[model], &["30307"])).await;
+        let s = create(
+            &app,
+            &officer,
+            story("Mùa nước nổi <&> “đường mới”", &[model], &["30307"]),
+        )
+        .await;
         let id = s["id"].as_i64().unwrap();
-        let (st, v) = upload(&app, &officer, id, png(), "Đường bê tông mới, hai bên hàng cây").await;
+        let (st, v) = upload(
+            &app,
+            &officer,
+            id,
+            png(),
+            "Đường bê tông mới, hai bên hàng cây",
+        )
+        .await;
         assert_eq!(st, 201, "{v}");
         act(&app, &officer, id, "publish").await;
         let slug = s["slug"].as_str().unwrap();
         assert_eq!(slug, "mua-nuoc-noi-duong-moi");
 
-        let r = app.client().get(app.url("/tin-tuc/feed.xml")).send().await.unwrap();
+        let r = app
+            .client()
+            .get(app.url("/tin-tuc/feed.xml"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
         let feed = r.text().await.unwrap();
-        assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
-        assert!(feed.contains("<title>Mùa nước nổi &lt;&amp;&gt; “đường mới”</title>"), "{feed}");
+        assert!(
+            feed.starts_with("<?xml")
+                && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+        );
+        assert!(
+            feed.contains("<title>Mùa nước nổi &lt;&amp;&gt; “đường mới”</title>"),
+            "{feed}"
+        );
         let link = format!("{}/tin-tuc/{slug}", app.base);
-        assert!(feed.contains(&format!("href=\"{link}\"")), "absolute links: {feed}");
+        assert!(
+            feed.contains(&format!("href=\"{link}\"")),
+            "absolute links: {feed}"
+        );
         // Newest first: the new story comes before the demo's.
         let new_at = feed.find("Mùa nước nổi").unwrap();
         let demo_at = feed.find("Long Xuyên: 46 hộ hiến đất").unwrap();
@@ -488,10 +644,14 @@ async fn feed_preview_tags_and_sharing() {
 
         let (_, _, html) = read(&app, &format!("/tin-tuc/{slug}"), FIREFOX).await;
         for tag in [
-            "<meta property=\"og:title\" content=\"Mùa nước nổi &#60;&#38;&#62; “đường mới”\"".to_string(),
+            "<meta property=\"og:title\" content=\"Mùa nước nổi &#60;&#38;&#62; “đường mới”\""
+                .to_string(),
             "<meta property=\"og:description\" content=\"Bà con cùng nhau làm đường.\"".to_string(),
             format!("<meta property=\"og:url\" content=\"{link}\""),
-            format!("<meta property=\"og:image\" content=\"{}/tin-tuc/anh/", app.base),
+            format!(
+                "<meta property=\"og:image\" content=\"{}/tin-tuc/anh/",
+                app.base
+            ),
             "<meta name=\"twitter:card\" content=\"summary_large_image\"".to_string(),
         ] {
             assert!(html.contains(&tag), "{tag} missing");
@@ -499,12 +659,23 @@ async fn feed_preview_tags_and_sharing() {
         // Sharing: plain links, no script of theirs.
         assert!(html.contains("Gửi cho bạn bè"));
         assert!(html.contains("href=\"mailto:?subject="));
-        assert!(html.contains("https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F127%2E0%2E0%2E1"));
+        assert!(
+            html.contains(
+                "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F127%2E0%2E0%2E1"
+            )
+        );
         assert!(html.contains("zalo.me"));
         assert!(html.contains(&format!("readonly value=\"{link}\"")));
-        assert_eq!(html.matches("<script").count(), 1, "only the project's own script");
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "only the project's own script"
+        );
         // The photo, resized with a thumbnail, lazy and described.
-        assert!(html.contains("loading=\"lazy\"") && html.contains("alt=\"Đường bê tông mới, hai bên hàng cây\""));
+        assert!(
+            html.contains("loading=\"lazy\"")
+                && html.contains("alt=\"Đường bê tông mới, hai bên hàng cây\"")
+        );
         // The models it tells about, linked.
         assert!(html.contains(&format!("href=\"/mo-hinh/{model}\"")));
         // The public navigation leads to the stories.
@@ -534,14 +705,32 @@ async fn photos_must_be_images_within_limits_with_alt_text() {
         let s = create(&app, &officer, story("Bài có ảnh", &[], &["30307"])).await;
         let id = s["id"].as_i64().unwrap();
         let before = app.count("story_photos").await;
-        let (st, v) = upload(&app, &officer, id, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec(), "Tệp PDF").await;
-        assert_eq!((st, v["error"]["code"].as_str()), (422, Some("not_an_image")), "{v}");
+        let (st, v) = upload(
+            &app,
+            &officer,
+            id,
+            b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec(),
+            "Tệp PDF",
+        )
+        .await;
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (422, Some("not_an_image")),
+            "{v}"
+        );
         let (st, v) = upload(&app, &officer, id, b"just text, no picture".to_vec(), "Chữ").await;
-        assert_eq!((st, v["error"]["code"].as_str()), (422, Some("not_an_image")));
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (422, Some("not_an_image"))
+        );
         let mut big = png();
         big.resize(10 * 1024 * 1024 + 1, 0);
         let (st, v) = upload(&app, &officer, id, big, "Ảnh quá nặng").await;
-        assert_eq!((st, v["error"]["code"].as_str()), (422, Some("file_too_large")), "{v}");
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (422, Some("file_too_large")),
+            "{v}"
+        );
         let (st, v) = upload(&app, &officer, id, png(), "  ").await;
         assert_eq!((st, v["error"]["code"].as_str()), (422, Some("required")));
         assert_eq!(app.count("story_photos").await, before, "nothing written");
@@ -563,15 +752,35 @@ async fn photos_must_be_images_within_limits_with_alt_text() {
         assert_eq!(r.headers()["content-type"], "image/jpeg");
         let r = app.client().get(app.url(&url)).send().await.unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("image/"));
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("image/")
+        );
         // A story's Markdown may show its photos, and only photos served here.
         let mut body = story("Bài có ảnh", &[], &["30307"]);
-        body["body"] = json!(format!("![Bà con làm đường]({url})\n\n![x](https://tracker.example/p.gif)"));
-        let (st, v) = call(&app, reqwest::Method::PUT, &format!("/api/v1/stories/{id}"), Some(&officer), Some(body)).await;
-        assert_eq!(st, 200, "the ward's officer publishes the ward's stories, so edits them: {v}");
+        body["body"] = json!(format!(
+            "![Bà con làm đường]({url})\n\n![x](https://tracker.example/p.gif)"
+        ));
+        let (st, v) = call(
+            &app,
+            reqwest::Method::PUT,
+            &format!("/api/v1/stories/{id}"),
+            Some(&officer),
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            st, 200,
+            "the ward's officer publishes the ward's stories, so edits them: {v}"
+        );
         let (_, _, html) = read(&app, s["url"].as_str().unwrap(), FIREFOX).await;
         let rendered = story_body(&html);
-        assert!(rendered.contains(&format!("src=\"{url}\"")) && rendered.contains("loading=\"lazy\""), "{rendered}");
+        assert!(
+            rendered.contains(&format!("src=\"{url}\"")) && rendered.contains("loading=\"lazy\""),
+            "{rendered}"
+        );
         assert!(!rendered.contains("tracker.example"));
     });
 }
@@ -589,19 +798,40 @@ async fn the_api_names_what_is_wrong() {
         let (s, v) = bad(json!({"title": "", "summary": "Tóm tắt", "body": "Nội dung"})).await;
         assert_eq!((s, v["error"]["code"].as_str()), (422, Some("required")));
         let (s, v) = bad(json!({"title": "Tiêu đề", "summary": "", "body": ""})).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("validation_failed")));
-        assert_eq!(v["error"]["fields"].as_array().map(Vec::len), Some(2), "{v}");
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("validation_failed"))
+        );
+        assert_eq!(
+            v["error"]["fields"].as_array().map(Vec::len),
+            Some(2),
+            "{v}"
+        );
         let (s, v) = bad(json!({"title": "x".repeat(201), "summary": "a", "body": "b"})).await;
         assert_eq!((s, v["error"]["code"].as_str()), (422, Some("too_long")));
         let (s, v) = bad(story("Mô hình lạ", &[999_999], &[])).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("unknown_initiative")));
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("unknown_initiative"))
+        );
         let (s, v) = bad(story("Đơn vị lạ", &[], &["00000"])).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("unknown_unit")));
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("unknown_unit"))
+        );
         // A model that is not public cannot be told about.
-        let (_, drafts) = get(&app, "/api/v1/initiatives?state=draft&per_page=1", Some(&app.token("demo.tinh").await)).await;
+        let (_, drafts) = get(
+            &app,
+            "/api/v1/initiatives?state=draft&per_page=1",
+            Some(&app.token("demo.tinh").await),
+        )
+        .await;
         let draft_model = drafts["items"][0]["id"].as_i64().unwrap();
         let (s, v) = bad(story("Mô hình chưa duyệt", &[draft_model], &[])).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("unknown_initiative")));
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("unknown_initiative"))
+        );
         let r = app
             .client()
             .post(app.url("/api/v1/stories"))
@@ -615,9 +845,15 @@ async fn the_api_names_what_is_wrong() {
         assert_eq!(app.count("stories").await, before, "nothing written");
 
         let (s, v) = get(&app, "/api/v1/stories?state=secret", None).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("unknown_state")));
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("unknown_state"))
+        );
         let (s, v) = get(&app, "/api/v1/stories?field=weather", None).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (422, Some("unknown_field")));
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (422, Some("unknown_field"))
+        );
         let (s, v) = get(&app, "/api/v1/stories/424242", None).await;
         assert_eq!((s, v["error"]["code"].as_str()), (404, Some("not_found")));
         let (s, _) = get(&app, "/api/v1/stories/abc", None).await;
@@ -628,17 +864,39 @@ async fn the_api_names_what_is_wrong() {
         assert_eq!(s, 200);
         let items = v["items"].as_array().unwrap();
         assert_eq!(v["total"], 5);
-        assert!(items.iter().all(|s| s["state"] == "published" && s["public"] == true));
-        let dates: Vec<&str> = items.iter().map(|s| s["published_at"].as_str().unwrap()).collect();
+        assert!(
+            items
+                .iter()
+                .all(|s| s["state"] == "published" && s["public"] == true)
+        );
+        let dates: Vec<&str> = items
+            .iter()
+            .map(|s| s["published_at"].as_str().unwrap())
+            .collect();
         let mut sorted = dates.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(dates, sorted);
-        for key in ["id", "state", "slug", "url", "title", "summary", "published_at", "initiative_ids", "unit_codes"] {
+        for key in [
+            "id",
+            "state",
+            "slug",
+            "url",
+            "title",
+            "summary",
+            "published_at",
+            "initiative_ids",
+            "unit_codes",
+        ] {
             assert!(items[0].get(key).is_some(), "{key}");
         }
         // The OpenAPI document describes the stories' endpoints.
         let (_, doc) = get(&app, "/api/openapi.json", None).await;
-        for path in ["/api/v1/stories", "/api/v1/stories/{id}", "/api/v1/stories/{id}/transitions", "/api/v1/stories/{id}/photos"] {
+        for path in [
+            "/api/v1/stories",
+            "/api/v1/stories/{id}",
+            "/api/v1/stories/{id}/transitions",
+            "/api/v1/stories/{id}/photos",
+        ] {
             assert!(doc["paths"].get(path).is_some(), "{path}");
         }
     });
@@ -648,13 +906,37 @@ async fn the_api_names_what_is_wrong() {
 async fn officers_write_and_publish_through_the_pages_without_javascript() {
     each_backend!(|app| {
         let b = app.browser();
-        app.sign_in(&b, "demo.longxuyen", &app.password_of("demo.longxuyen")).await;
-        let dash = b.get(app.url("/bang-dieu-khien")).send().await.unwrap().text().await.unwrap();
-        assert!(dash.contains("href=\"/bang-dieu-khien/tin-tuc\""), "the officer's navigation");
-        let form = b.get(app.url("/bang-dieu-khien/tin-tuc/moi")).send().await.unwrap().text().await.unwrap();
-        assert!(form.contains("value=\"30307\""), "the officer's unit by default");
+        app.sign_in(&b, "demo.longxuyen", &app.password_of("demo.longxuyen"))
+            .await;
+        let dash = b
+            .get(app.url("/bang-dieu-khien"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            dash.contains("href=\"/bang-dieu-khien/tin-tuc\""),
+            "the officer's navigation"
+        );
+        let form = b
+            .get(app.url("/bang-dieu-khien/tin-tuc/moi"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            form.contains("value=\"30307\""),
+            "the officer's unit by default"
+        );
         let model = model_id(&app, LONG_XUYEN_MODEL).await;
-        assert!(form.contains(&format!("value=\"{model}\"")), "its models to choose from");
+        assert!(
+            form.contains(&format!("value=\"{model}\"")),
+            "its models to choose from"
+        );
         let csrf = csrf_of(&form);
         // Refused without the token; re-shown with the errors when incomplete.
         let r = b
@@ -666,7 +948,13 @@ async fn officers_write_and_publish_through_the_pages_without_javascript() {
         assert_eq!(r.status(), 403);
         let r = b
             .post(app.url("/bang-dieu-khien/tin-tuc/moi"))
-            .form(&[("_csrf", csrf.as_str()), ("title", "Chưa đủ"), ("summary", ""), ("body", ""), ("unit_codes", "30307")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("title", "Chưa đủ"),
+                ("summary", ""),
+                ("body", ""),
+                ("unit_codes", "30307"),
+            ])
             .send()
             .await
             .unwrap();
@@ -692,22 +980,48 @@ async fn officers_write_and_publish_through_the_pages_without_javascript() {
         let edit = r.headers()["location"].to_str().unwrap().to_string();
         assert!(edit.starts_with("/bang-dieu-khien/tin-tuc/") && edit.ends_with("?ok=1"));
         let path = edit.trim_end_matches("?ok=1").to_string();
-        let page = b.get(app.url(&edit)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Bản nháp") && page.contains("Gửi duyệt") && page.contains("Đăng bài"));
+        let page = b
+            .get(app.url(&edit))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Bản nháp") && page.contains("Gửi duyệt") && page.contains("Đăng bài")
+        );
         for action in ["submit", "publish"] {
             let r = b
                 .post(app.url(&format!("{path}/chuyen")))
-                .form(&[("_csrf", csrf.as_str()), ("action", action), ("publish_at", "")])
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("action", action),
+                    ("publish_at", ""),
+                ])
                 .send()
                 .await
                 .unwrap();
             assert_eq!(r.status(), 303, "{action}");
         }
-        let page = b.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Đã đăng") && page.contains("href=\"/tin-tuc/ngay-hoi-hien-dat-lam-duong\""));
+        let page = b
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Đã đăng")
+                && page.contains("href=\"/tin-tuc/ngay-hoi-hien-dat-lam-duong\"")
+        );
         // A photo through the page's multipart form.
         let form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(png()).file_name("a.png"))
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(png()).file_name("a.png"),
+            )
             .text("alt", "Cả khóm cùng ra đường");
         let r = b
             .post(app.url(&format!("{path}/anh?_csrf={csrf}")))
@@ -723,8 +1037,13 @@ async fn officers_write_and_publish_through_the_pages_without_javascript() {
         assert!(story.contains("alt=\"Cả khóm cùng ra đường\""));
         // Reporters have no stories to write.
         let r2 = app.browser();
-        app.sign_in(&r2, "demo.hoinongdan", &app.password_of("demo.hoinongdan")).await;
-        let r = r2.get(app.url("/bang-dieu-khien/tin-tuc/moi")).send().await.unwrap();
+        app.sign_in(&r2, "demo.hoinongdan", &app.password_of("demo.hoinongdan"))
+            .await;
+        let r = r2
+            .get(app.url("/bang-dieu-khien/tin-tuc/moi"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 403);
     });
 }

@@ -52,7 +52,9 @@ const STORIES: &[DemoStory] = &[
         title: "Rạch Giá: đoàn viên mang dịch vụ công trực tuyến đến từng khu phố",
         summary: "Đoàn viên thanh niên phường Rạch Giá trực tại bộ phận một cửa và đến từng khu phố hướng dẫn người dân nộp hồ sơ trực tuyến.",
         body: "## Chuyển đổi số bắt đầu từ một chiếc điện thoại\n\nMỗi tối thứ Bảy, các bạn đoàn viên có mặt ở nhà văn hoá khu phố, hướng dẫn bà con cài đặt định danh điện tử và nộp hồ sơ không cần đến phường.\n\n- Hơn 3.100 người đã được hướng dẫn\n- 1.250 hồ sơ nộp trực tuyến\n\nNgười lớn tuổi được ưu tiên, *không ai bị bỏ lại phía sau*.",
-        model: Some("Dân vận khéo trong chuyển đổi số: hướng dẫn người dân dùng dịch vụ công trực tuyến"),
+        model: Some(
+            "Dân vận khéo trong chuyển đổi số: hướng dẫn người dân dùng dịch vụ công trực tuyến",
+        ),
         unit_codes: &["30742"],
         photo_alt: "Đoàn viên thanh niên hướng dẫn một cụ bà dùng điện thoại tại nhà văn hoá khu phố",
         days_ago: 10,
@@ -94,7 +96,11 @@ fn photo(seed: u32) -> Vec<u8> {
         let horizon = h * 3 / 5;
         if y < horizon {
             let t = (y * 255 / horizon) as u8;
-            image::Rgb([200u8.saturating_sub(t / 3), 120 + t / 3, 160 + (seed * 13 % 60) as u8])
+            image::Rgb([
+                200u8.saturating_sub(t / 3),
+                120 + t / 3,
+                160 + (seed * 13 % 60) as u8,
+            ])
         } else {
             let road = (x as i64 - w as i64 / 2).abs() < i64::from((y - horizon) * 2 / 3 + 10);
             if road {

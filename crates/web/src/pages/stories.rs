@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use danvan_domain::movement::{Field, State as InitiativeState};
 use danvan_domain::policy::{Action, authorize, scope};
 use danvan_domain::story::{StoryAction, StoryState};
@@ -54,11 +54,16 @@ pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
         .filter(|h| {
             !h.is_empty()
                 && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+                && h.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                })
         })
         .unwrap_or("localhost");
-    let scheme = if state.config.behind_tls { "https" } else { "http" };
+    let scheme = if state.config.behind_tls {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
@@ -321,7 +326,9 @@ pub async fn show(
         let full = svc::by_slug(&state, caller.principal.as_ref(), &slug).await?;
         // Counted per request (this page is never cached), for anonymous readers and staff
         // alike; staff previews of unpublished stories are not counted.
-        let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+        let ua = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
         svc::record_view(&state, caller.ip, ua, &full.story).await?;
         story_page(&state, &caller, &headers, full).await
     }
@@ -651,7 +658,10 @@ async fn models_for(
     Ok(rows
         .into_iter()
         .map(|i| {
-            let unit = tree.get(i.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+            let unit = tree
+                .get(i.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
             (i.id, i.title, unit)
         })
         .collect())
@@ -676,7 +686,10 @@ async fn form_page(
         if !models.iter().any(|m| m.0 == *id)
             && let Some(i) = initiatives::by_id(&state.db, *id).await?
         {
-            let unit = tree.get(i.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+            let unit = tree
+                .get(i.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
             models.push((i.id, i.title, unit));
         }
     }
@@ -712,7 +725,11 @@ async fn form_page(
             .await?
             .into_iter()
             .map(|ph| {
-                let markdown = format!("![{}]({})", ph.alt.replace([']', '['], ""), photo_url(&ph.sha256));
+                let markdown = format!(
+                    "![{}]({})",
+                    ph.alt.replace([']', '['], ""),
+                    photo_url(&ph.sha256)
+                );
                 (thumb_url(&ph.sha256), ph.alt, markdown)
             })
             .collect();
@@ -827,15 +844,30 @@ pub async fn edit_form(
     let page = async {
         let p = caller.require()?;
         let full = svc::get(&state, Some(p), id).await?;
-        let notice = q.ok.map(|_| label(caller.lang, "Đã lưu.", "Saved.").to_string());
-        form_page(&state, &caller, Some(&full), form_of(&state, &full), None, notice).await
+        let notice =
+            q.ok.map(|_| label(caller.lang, "Đã lưu.", "Saved.").to_string());
+        form_page(
+            &state,
+            &caller,
+            Some(&full),
+            form_of(&state, &full),
+            None,
+            notice,
+        )
+        .await
     }
     .await;
     respond(&state, &caller, page, None)
 }
 
 /// Re-shows a story's form with the error of a refused request.
-async fn refused(state: &AppState, caller: &Caller, id: i64, form: Option<StoryForm>, e: AppError) -> Response {
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    form: Option<StoryForm>,
+    e: AppError,
+) -> Response {
     let path = format!("{STAFF_PATH}/{id}");
     if !matches!(e, AppError::Invalid(_) | AppError::Conflict(_)) {
         return super::error_page(state, caller, &path, e);
@@ -898,7 +930,15 @@ pub async fn read_photo(mut form: Multipart) -> Result<(Vec<u8>, String), AppErr
     let (mut bytes, mut alt) = (None, String::new());
     while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
         match field.name().unwrap_or("") {
-            "file" => bytes = Some(field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec()),
+            "file" => {
+                bytes = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|e| bad(e.body_text()))?
+                        .to_vec(),
+                )
+            }
             "alt" => alt = field.text().await.map_err(|e| bad(e.body_text()))?,
             _ => {}
         }

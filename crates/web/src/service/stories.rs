@@ -85,7 +85,9 @@ async fn content(state: &AppState, input: &StoryInput) -> Result<Content, AppErr
     for id in &initiative_ids {
         let public = danvan_storage::movement::initiatives::by_id(&state.db, *id)
             .await?
-            .is_some_and(|i| InitiativeState::parse(&i.state).is_some_and(InitiativeState::is_public));
+            .is_some_and(|i| {
+                InitiativeState::parse(&i.state).is_some_and(InitiativeState::is_public)
+            });
         if !public {
             errors.push(FieldError::new(
                 "initiative_ids",
@@ -435,7 +437,9 @@ pub async fn transition(
             entity_type: "story",
             entity_id: id.to_string(),
             before: Some(json!({"state": from.code(), "published_at": s.published_at})),
-            after: Some(json!({"state": to.code(), "action": a.code(), "published_at": published_at})),
+            after: Some(
+                json!({"state": to.code(), "action": a.code(), "published_at": published_at}),
+            ),
         },
     )
     .await?;
@@ -549,7 +553,12 @@ pub async fn list(
         })?;
         f.states = vec![st.code().to_string()];
     }
-    if let Some(code) = lf.unit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(code) = lf
+        .unit_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let u = super::resolve_unit(state, "unit", code)?;
         let mut ids: Vec<i64> = tree.subtree(u.id).into_iter().collect();
         ids.sort_unstable();
@@ -566,12 +575,22 @@ pub async fn list(
         })?;
         f.field = Some(field.to_string());
     }
-    if let Some(q) = lf.q.as_deref().map(danvan_domain::fold::fold).filter(|q| !q.is_empty()) {
+    if let Some(q) =
+        lf.q.as_deref()
+            .map(danvan_domain::fold::fold)
+            .filter(|q| !q.is_empty())
+    {
         f.folded_query = Some(q.chars().take(200).collect());
     }
-    f.slug = lf.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    f.slug = lf
+        .slug
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let at = now(state);
-    let staff = by.filter(|p| !lf.public_only && authorize(p, Action::WriteStory, None, &tree).is_ok());
+    let staff =
+        by.filter(|p| !lf.public_only && authorize(p, Action::WriteStory, None, &tree).is_ok());
     match staff {
         None => f.public_at = Some(at),
         Some(p) => {
@@ -589,10 +608,7 @@ pub async fn list(
 }
 
 /// The published stories that tell about a model, newest first.
-pub async fn for_initiative(
-    state: &AppState,
-    initiative_id: i64,
-) -> Result<Vec<Story>, AppError> {
+pub async fn for_initiative(state: &AppState, initiative_id: i64) -> Result<Vec<Story>, AppError> {
     let lf = ListFilter {
         initiative_id: Some(initiative_id),
         public_only: true,
