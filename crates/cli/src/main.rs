@@ -68,6 +68,10 @@ enum Command {
         #[arg(long, env = "DANVAN_PAGE_CACHE_SECS", default_value_t = 5,
               value_parser = clap::value_parser!(u64).range(0..=3600))]
         page_cache_secs: u64,
+        /// The address the public reaches the site at (https://…), for the absolute links of
+        /// the stories' feed and shared links; default: the request's Host.
+        #[arg(long, env = "DANVAN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Open311 GeoReport v2 access for client apps.
     Open311 {
@@ -301,6 +305,7 @@ struct ServeOptions {
     seal_key: Option<String>,
     job_poll: std::time::Duration,
     page_cache_secs: u64,
+    public_url: Option<String>,
 }
 
 async fn serve(o: ServeOptions) -> Result<()> {
@@ -314,6 +319,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         seal_key,
         job_poll,
         page_cache_secs,
+        public_url,
     } = o;
     let started = std::time::Instant::now();
     let mailer = match &mail.smtp_url {
@@ -334,6 +340,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         seal_key,
         mail_enabled: mailer.is_some(),
         page_cache_secs,
+        public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
         ..Config::default()
     };
     let state = AppState::new(database.clone(), config).await?;
@@ -624,6 +631,7 @@ fn main() -> ExitCode {
                 seal_key,
                 job_poll_secs,
                 page_cache_secs,
+                public_url,
             } => serve(ServeOptions {
                 bind,
                 db,
@@ -634,6 +642,7 @@ fn main() -> ExitCode {
                 seal_key,
                 job_poll: std::time::Duration::from_secs(job_poll_secs),
                 page_cache_secs,
+                public_url,
             })
             .await
             .map(|_| true),

@@ -793,6 +793,119 @@ async fn journeys(axe_source: &str, postgres: Option<String>) {
     );
     b.sign_out().await;
 
+    step(
+        "11. an officer writes a story, submits and publishes it: on /tin-tuc, its page and the feed",
+    );
+    let officer = app.account("unit_officer");
+    b.goto("/dang-nhap").await;
+    b.submit_sign_in(&officer.username, &officer.password).await;
+    b.expect_dashboard("unit_officer").await;
+    b.click(r#"nav a[href="/bang-dieu-khien/tin-tuc"]"#).await;
+    b.wait_for_path("/bang-dieu-khien/tin-tuc").await;
+    b.click_to_new_page("#new-story").await;
+    let story_title = format!("Đêm hội trăng rằm ở Bình Khánh {}", std::process::id());
+    let story_slug = format!("dem-hoi-trang-ram-o-binh-khanh-{}", std::process::id());
+    b.type_into("#title", &story_title).await;
+    b.type_into(
+        "#summary",
+        "Thiếu nhi khóm Bình Khánh rước đèn trên con đường bà con vừa hiến đất mở rộng.",
+    )
+    .await;
+    b.type_into(
+        "#body",
+        "## Đêm hội\n\nCác cháu rước đèn trên con đường mới.\n\n- Múa lân\n- Phá cỗ\n\n> Đường rộng, trẻ con vui.",
+    )
+    .await;
+    b.click(r#"input[name="initiative_ids"]"#).await;
+    b.click_to_new_page("#save-story").await;
+    b.wait_for(".alert-success").await;
+    let story_photo = std::env::temp_dir().join(format!("danvan-story-{}.png", std::process::id()));
+    std::fs::write(&story_photo, TINY_PNG).expect("write the story's photo");
+    b.wait_for("#file")
+        .await
+        .send_keys(&story_photo.display().to_string())
+        .await
+        .expect("choose the photo");
+    b.type_into("#alt", "Thiếu nhi rước đèn trên đường mới")
+        .await;
+    b.click_to_new_page(r#"form[action*="/anh"] button[type="submit"]"#)
+        .await;
+    b.wait_for(".alert-success").await;
+    b.click_to_new_page("#story-submit").await;
+    b.wait_for(".alert-success").await;
+    b.click_to_new_page("#story-publish").await;
+    b.wait_for(".alert-success").await;
+    let story_state = b
+        .wait_for("#story-state")
+        .await
+        .text()
+        .await
+        .expect("read the story's state");
+    assert_eq!(story_state, "Đã đăng");
+    b.sign_out().await;
+    let _ = std::fs::remove_file(&story_photo);
+
+    // In public: the list has it, its page shows it with its preview tags, the feed carries it.
+    b.goto("/tin-tuc").await;
+    a11y_failures.extend(b.axe_check(axe_source, "the stories").await);
+    b.click(&format!(r#"a[href="/tin-tuc/{story_slug}"]"#))
+        .await;
+    b.wait_for_path(&format!("/tin-tuc/{story_slug}")).await;
+    let h1 = b
+        .wait_for("h1")
+        .await
+        .text()
+        .await
+        .expect("read the story's title");
+    assert_eq!(h1, story_title);
+    b.wait_for(".story-body blockquote").await;
+    b.wait_for(r#"img[alt="Thiếu nhi rước đèn trên đường mới"][loading="lazy"]"#)
+        .await;
+    let og = b
+        .client
+        .execute(
+            "return ['og:title', 'og:url', 'og:image'].map(p => document.querySelector(`meta[property=\"${p}\"]`)?.content || '');",
+            vec![],
+        )
+        .await
+        .expect("read the preview tags");
+    assert_eq!(og[0], json!(story_title));
+    assert!(
+        og[1]
+            .as_str()
+            .unwrap_or("")
+            .ends_with(&format!("/tin-tuc/{story_slug}")),
+        "og:url {og}"
+    );
+    assert!(
+        og[2].as_str().unwrap_or("").starts_with("http"),
+        "og:image is absolute: {og}"
+    );
+    a11y_failures.extend(b.axe_check(axe_source, "a story's page").await);
+    let feed = b
+        .client
+        .execute(
+            "const x = new XMLHttpRequest(); x.open('GET', '/tin-tuc/feed.xml', false); x.send(); \
+             return [x.status, x.getResponseHeader('Content-Type'), x.responseText];",
+            vec![],
+        )
+        .await
+        .expect("read the feed");
+    assert_eq!(feed[0], json!(200));
+    assert!(
+        feed[1]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("application/atom+xml"),
+        "feed type {}",
+        feed[1]
+    );
+    let feed_text = feed[2].as_str().unwrap_or("");
+    assert!(
+        feed_text.contains(&story_title) && feed_text.contains(&format!("/tin-tuc/{story_slug}")),
+        "the feed carries the story"
+    );
+
     assert!(
         a11y_failures.is_empty(),
         "serious or critical accessibility violations:\n{}",

@@ -16,6 +16,7 @@ pub mod policy;
 pub mod role;
 pub mod seal;
 pub mod secret;
+pub mod story;
 pub mod text;
 pub mod unit;
 pub mod validate;

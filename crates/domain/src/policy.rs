@@ -79,6 +79,12 @@ pub enum Action {
     RunDrives,
     /// Write to the contributions ledger (target: the commune the contribution is for).
     RecordContributions,
+    /// Write stories for the public and submit them for review (target: none, a draft is
+    /// private to its author and the publishers of its units).
+    WriteStory,
+    /// Publish, schedule, unpublish or return a story, edit anyone's story, and see the
+    /// unpublished ones (target: every unit the story is about, and its models' units).
+    PublishStory,
 }
 
 impl Action {
@@ -118,6 +124,7 @@ impl Action {
             Action::ViewStatistics => &[ProvinceAdmin, UnitOfficer, Supervisor],
             Action::ManageHouseholds | Action::RecordContributions => &[ProvinceAdmin, UnitOfficer],
             Action::RunDrives => &[ProvinceAdmin, UnitOfficer, Reporter],
+            Action::WriteStory | Action::PublishStory => &[ProvinceAdmin, UnitOfficer],
             Action::ViewInitiative => &[
                 ProvinceAdmin,
                 UnitOfficer,
@@ -323,6 +330,19 @@ mod tests {
             authorize(&commune_member, Action::ScoreInitiatives, Some(1), &t).is_err(),
             "a commune's member does not sit for the province"
         );
+    }
+
+    #[test]
+    fn stories_are_published_by_the_officers_of_their_units() {
+        let t = tree();
+        let officer = who(Role::UnitOfficer, 2);
+        let admin = who(Role::ProvinceAdmin, 1);
+        let reporter = who(Role::Reporter, 2);
+        assert!(authorize(&officer, Action::WriteStory, None, &t).is_ok());
+        assert!(authorize(&officer, Action::PublishStory, Some(4), &t).is_ok());
+        assert!(authorize(&officer, Action::PublishStory, Some(5), &t).is_err());
+        assert!(authorize(&admin, Action::PublishStory, Some(5), &t).is_ok());
+        assert!(authorize(&reporter, Action::WriteStory, None, &t).is_err());
     }
 
     #[test]

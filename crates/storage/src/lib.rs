@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod search;
 pub mod settings;
 pub mod statistics;
+pub mod stories;
 pub mod units;
 
 pub use db::{Backend, Db, Tx};

@@ -179,4 +179,21 @@
       if (label) btn.textContent = label;
     });
   });
+
+  // Copy a link: button[data-copy="#input"], shown only where the clipboard can be written
+  // (without this script the readonly field can still be selected and copied by hand).
+  document.querySelectorAll('button[data-copy]').forEach((btn) => {
+    const input = document.querySelector(btn.dataset.copy);
+    if (!input || !navigator.clipboard || !window.isSecureContext) return;
+    btn.setAttribute('aria-controls', input.id);
+    btn.hidden = false;
+    btn.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(input.value);
+        announce(btn.dataset.copied || '');
+      } catch (_) {
+        input.select(); // let the reader copy it themselves
+      }
+    });
+  });
 })();

@@ -166,7 +166,7 @@ pub async fn identify(
         ip,
     });
     let mut resp = next.run(req).await;
-    if new_csrf_cookie {
+    if new_csrf_cookie && resp.extensions().get::<NoCookie>().is_none() {
         resp.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(
@@ -180,6 +180,11 @@ pub async fn identify(
     }
     Ok(resp)
 }
+
+/// Set on a response that needs no cookie: a public page with no form to protect (a story,
+/// its photos, the feed), so that reading it leaves nothing behind in the reader's browser.
+#[derive(Debug, Clone, Copy)]
+pub struct NoCookie;
 
 /// The signed-in principal as an extractor: anonymous callers get 401 before any other
 /// extractor (a multipart body, say) is even read.

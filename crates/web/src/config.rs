@@ -29,6 +29,9 @@ pub struct Config {
     /// Seconds a public page stays in the page cache (0: none). Several servers: each one's
     /// changes show on the others' cached pages within this time.
     pub page_cache_secs: u64,
+    /// The address the public reaches the site at (`https://danvan.example.vn`), for absolute
+    /// links in the feed and in shared links' previews; `None`: taken from the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             mail_enabled: false,
             export_async_rows: crate::export::ASYNC_ROWS,
             page_cache_secs: 5,
+            public_url: None,
         }
     }
 }

@@ -158,6 +158,14 @@ impl AppError {
                 "Số quyết định này đã được dùng.",
                 "That decision number is already in use.",
             ),
+            AppError::Conflict("illegal_story_transition") => pick(
+                "Thao tác này không được phép ở trạng thái hiện tại của bài viết.",
+                "This action is not allowed in the story's current state.",
+            ),
+            AppError::Conflict("slug_taken") => pick(
+                "Địa chỉ bài viết vừa được dùng cho bài khác; vui lòng gửi lại.",
+                "The story's address was just taken by another story; please send again.",
+            ),
             AppError::Conflict(code) => pick(
                 &format!("Xung đột dữ liệu ({code})."),
                 &format!("Conflict ({code})."),

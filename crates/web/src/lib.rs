@@ -16,6 +16,7 @@ pub mod export;
 pub mod generate;
 pub mod hashing;
 pub mod i18n;
+pub mod markdown;
 pub mod metrics;
 pub mod open311;
 pub mod page_cache;
@@ -23,6 +24,7 @@ pub mod pages;
 pub mod security;
 pub mod service;
 pub mod state;
+pub mod views;
 
 use std::net::SocketAddr;
 use std::time::Duration;

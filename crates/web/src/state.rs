@@ -27,6 +27,8 @@ pub struct AppState {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Public pages as anonymous visitors see them, for a few seconds.
     pub pages: crate::page_cache::PageCache,
+    /// Who read which story lately, as salted hashes in memory only (for counting views).
+    pub views: crate::views::ViewCounter,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             started: std::time::Instant::now(),
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             pages,
+            views: crate::views::ViewCounter::default(),
         })
     }
 

@@ -15,6 +15,7 @@ mod organisations;
 pub mod petitions;
 mod search;
 mod statistics;
+mod stories;
 mod units;
 
 use axum::Router;
@@ -186,6 +187,20 @@ pub fn router() -> Router<AppState> {
             get(care::contribution_totals),
         )
         .route("/api/v1/support/totals", get(care::support_totals))
+        .route("/api/v1/stories", get(stories::list).post(stories::create))
+        .route(
+            "/api/v1/stories/{id}",
+            get(stories::show).put(stories::update),
+        )
+        .route(
+            "/api/v1/stories/{id}/transitions",
+            post(stories::transition),
+        )
+        .route(
+            "/api/v1/stories/{id}/photos",
+            post(stories::add_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .route("/api/v1/exports", get(exports::list))
         .route("/api/v1/exports/{id}", get(exports::show))
         .route("/api/v1/exports/{id}/file", get(exports::file))
@@ -232,6 +247,7 @@ impl Modify for BearerAuth {
         care::create_household, care::list_households, care::create_drive, care::list_drives, care::show_drive,
         care::record_delivery, care::coverage, care::create_contribution, care::list_contributions,
         care::contribution_totals, care::support_totals,
+        stories::create, stories::list, stories::show, stories::update, stories::transition, stories::add_photo,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),
     modifiers(&BearerAuth),

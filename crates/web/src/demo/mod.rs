@@ -12,6 +12,7 @@ mod care;
 mod councils;
 mod movement;
 mod petitions;
+mod stories;
 
 use crate::error::AppError;
 use crate::service::accounts::{NewAccount, validate_new};
@@ -175,6 +176,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         settings::set(&mut tx, LOADED_KEY, &crate::now().to_rfc3339()).await?;
         tx.commit().await?;
     }
+    stories::load(state).await?;
     let mut out = Vec::new();
     for account in accounts::demo_accounts(&state.db).await? {
         let pw = secret::generated_password();

@@ -18,6 +18,7 @@ mod search;
 mod session;
 mod statistics;
 pub use statistics::request as statistics_request;
+pub mod stories;
 mod transfer;
 
 use askama::Template;
@@ -158,6 +159,29 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/kien-nghi/{code}/tep/{file}", get(petitions::public_file))
+        .route(stories::PUBLIC_PATH, get(stories::list))
+        .route("/tin-tuc/feed.xml", get(stories::feed))
+        .route("/tin-tuc/anh/{sha}", get(stories::photo))
+        .route("/tin-tuc/anh/{sha}/nho", get(stories::photo_thumb))
+        .route("/tin-tuc/{slug}", get(stories::show))
+        .route(stories::STAFF_PATH, get(stories::staff_list))
+        .route(
+            "/bang-dieu-khien/tin-tuc/moi",
+            get(stories::new_form).post(stories::create),
+        )
+        .route(
+            "/bang-dieu-khien/tin-tuc/{id}",
+            get(stories::edit_form).post(stories::update),
+        )
+        .route(
+            "/bang-dieu-khien/tin-tuc/{id}/chuyen",
+            post(stories::transition),
+        )
+        .route(
+            "/bang-dieu-khien/tin-tuc/{id}/anh",
+            post(stories::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .route("/don-vi", get(public::units))
         .route("/tim-kiem", get(search::show))
         .route("/ngon-ngu/{lang}", get(public::switch_language))
@@ -222,6 +246,7 @@ impl Frame {
             ("/mo-hinh", "nav.showcase"),
             ("/thong-ke", "nav.statistics"),
             ("/dien-hinh", "nav.honour"),
+            (stories::PUBLIC_PATH, "nav.stories"),
             (care::PUBLIC_PATH, "nav.contributions"),
             ("/kien-nghi", "nav.petitions"),
             ("/don-vi", "nav.units"),
@@ -242,6 +267,9 @@ impl Frame {
             }
             if authorize(p, Action::RegisterInitiative, None, &tree).is_ok() {
                 items.push(("/mo-hinh/dang-ky", "nav.register"));
+            }
+            if authorize(p, Action::WriteStory, None, &tree).is_ok() {
+                items.push((stories::STAFF_PATH, "nav.write_stories"));
             }
             if authorize(p, Action::ManageCampaigns, None, &tree).is_ok() {
                 items.push(("/quan-tri/dot-thi-dua", "nav.campaigns"));

@@ -282,6 +282,8 @@ struct InitiativePage {
     ledger: Vec<(String, String)>,
     /// Households its drives reached, and their value.
     reached: Option<(i64, String)>,
+    /// Published stories that tell about the model: (slug, title, date).
+    stories: Vec<(String, String, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -531,6 +533,17 @@ async fn initiative_page(
                 format!("{} ₫", super::format::number(care.support_value_vnd as f64)),
             )
         }),
+        stories: crate::service::stories::for_initiative(state, i.id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let day = s
+                    .published_at
+                    .map(|t| date(danvan_domain::clock::vietnam_date(t)))
+                    .unwrap_or_default();
+                (s.slug, s.title, day)
+            })
+            .collect(),
         notice,
         error,
         i,

@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod petitions;
 pub mod results;
 pub mod search;
+pub mod stories;
 
 use danvan_domain::FieldError;
 use danvan_domain::policy::Principal;
