@@ -4,7 +4,7 @@
 //! browser that has it gets a 304.
 //!
 //! Only GETs without a signed-in principal, for the paths listed in [`cacheable`], with a
-//! 200 HTML (or, for the search API, JSON) answer that sets no cookie, are kept. A successful change made through this
+//! 200 HTML (or, for the search and dashboard APIs, JSON) answer that sets no cookie, are kept. A successful change made through this
 //! server empties the cache, so an officer who approves a model sees it public at once;
 //! another server's changes show within the time to live (`Config::page_cache_secs`).
 //!
@@ -109,8 +109,9 @@ impl Inner {
 }
 
 /// The public pages worth keeping: the home page, the showcase and a model's page, the
-/// honour roll, the units, the public record of answers, the contributions, and searches (a
-/// popular search is asked by many at once; an anonymous visitor sees public documents only).
+/// honour roll, the units, the public record of answers, the contributions, the public
+/// statistics (a quarter of a second of sums at province scale) and searches (a popular
+/// search is asked by many at once; an anonymous visitor sees public documents only).
 fn cacheable(path: &str) -> bool {
     matches!(
         path,
@@ -121,6 +122,8 @@ fn cacheable(path: &str) -> bool {
             | "/dong-gop"
             | "/tim-kiem"
             | "/api/v1/search"
+            | "/thong-ke"
+            | "/api/v1/dashboard"
     ) || path
         .strip_prefix("/mo-hinh/")
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
@@ -280,6 +283,8 @@ mod tests {
             "/dong-gop",
             "/tim-kiem",
             "/api/v1/search",
+            "/thong-ke",
+            "/api/v1/dashboard",
         ] {
             assert!(cacheable(path), "{path}");
         }
@@ -289,7 +294,7 @@ mod tests {
             "/mo-hinh/",
             "/bang-dieu-khien",
             "/kien-nghi/KN-ABC",
-            "/thong-ke",
+            "/thong-ke/bao-cao",
             "/api/v1/petitions",
         ] {
             assert!(!cacheable(path), "{path}");
