@@ -381,8 +381,8 @@ async fn serve(o: ServeOptions) -> Result<()> {
         mailer,
         handler: Some(danvan_web::export::job_handler(&state)),
     };
-    // Two job loops per server, so that an export someone waits for is not queued behind a
-    // deadline sweep working through a backlog (measured at province scale: 13 s). Claims are
+    // Two job loops per server, so that an export someone waits for need not wait for a
+    // deadline sweep working through a backlog (4–8 s a run at province scale). Claims are
     // exclusive across loops as they are across servers.
     let workers: Vec<_> = (1..=JOB_LOOPS)
         .map(|n| {
