@@ -281,7 +281,8 @@ impl SheetWriter {
 
     /// Writes the next row; cells past the header's length are left out, short rows padded.
     pub fn push(&mut self, row: &[Cell]) -> Result<(), ExportError> {
-        if self.rows + 1 >= MAX_SHEET_ROWS {
+        // Excel's sheet limit; CSV has none, as before the sheet was written row by row.
+        if matches!(self.out, Out::Xlsx { .. }) && self.rows + 1 >= MAX_SHEET_ROWS {
             return Err(ExportError::TooManyRows(self.rows + 1));
         }
         self.rows += 1;
