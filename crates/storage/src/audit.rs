@@ -53,14 +53,19 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// Appends one entry. The head row is updated first: that takes the write lock (a row lock
-/// on PostgreSQL), so concurrent appends from several servers form one chain.
+/// Appends one entry. A transaction's first entry updates the head row: that takes the
+/// write lock (a row lock on PostgreSQL) until commit, so concurrent appends from several
+/// servers form one chain. Later entries of the same transaction follow the head kept in
+/// the transaction, which [`write_head`] stores at commit.
 pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i64> {
-    let (seq, prev_hash): (i64, String) = with_tx!(tx, c => sqlx::query_as(
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
-    )
-    .fetch_one(&mut *c)
-    .await)?;
+    let (seq, prev_hash): (i64, String) = match tx.audit_head.take() {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => with_tx!(tx, c => sqlx::query_as(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+        )
+        .fetch_one(&mut *c)
+        .await)?,
+    };
     let at = now();
     let before = change.before.map(|v| v.to_string());
     let after = change.after.map(|v| v.to_string());
@@ -78,7 +83,7 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i6
             after: after.as_deref(),
         },
     );
-    with_tx!(tx, c => {
+    let inserted = with_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -95,10 +100,33 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i6
         .bind(&prev_hash)
         .bind(&hash)
         .execute(&mut *c)
-        .await?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *c).await.map(|r| r.rows_affected())
-    })?;
-    Ok(seq)
+        .await
+        .map(|_| ())
+    });
+    // A failed insert leaves the head where it was, should the transaction go on.
+    match inserted {
+        Ok(_) => {
+            tx.audit_head = Some((seq, hash));
+            Ok(seq)
+        }
+        Err(e) => {
+            tx.audit_head = Some((seq - 1, prev_hash));
+            Err(e.into())
+        }
+    }
+}
+
+/// Stores the head a transaction's appends moved (called by [`Tx::commit`]).
+pub(crate) async fn write_head(tx: &mut Tx) -> Result<()> {
+    if let Some((seq, hash)) = tx.audit_head.take() {
+        with_tx!(tx, c => sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&hash)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
 }
 
 /// Filters of the audit browser.

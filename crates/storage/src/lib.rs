@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod care;
 pub mod db;
 pub mod exports;
+pub mod group_commit;
 pub mod jobs;
 pub mod movement;
 pub mod organisations;

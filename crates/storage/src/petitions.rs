@@ -232,27 +232,30 @@ macro_rules! bind_filter {
 
 /// Petitions matching `f`, the most urgent first: open cases by due date, then the rest,
 /// newest first. Returns the page and the total.
+///
+/// The order is found on the ids alone and only the page's rows are then read whole:
+/// sorting whole rows (their texts ride along in the sorter) of a body with 20 000 cases
+/// took half a second on SQLite and two on PostgreSQL.
 pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
+    let ids = list_ids(db, f).await?;
+    let rows = by_ids(db, &ids).await?;
     let filter = list_where(f);
-    // Pages ask for a page; exports for up to their 100 000 rows at once.
-    let limit = f.limit.clamp(1, 100_000);
-    let offset = f.offset.max(0);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit} OFFSET {offset}"
-    );
     let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
-    let rows: Vec<Petition> = with_db!(db, p => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), f).fetch_all(p).await)?;
     let total: i64 = with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())), f).fetch_one(p).await)?;
     Ok((rows, total))
 }
 
-/// The ids of the first `f.limit` petitions of [`list`], in its order: a long export sorts
-/// once, then reads its rows by id chunk by chunk ([`by_ids`]).
+/// The ids of [`list`]'s page (`f.limit` from `f.offset`), in its order. A long export
+/// asks for all its ids at once, then reads the rows by id chunk by chunk ([`by_ids`]).
 pub async fn list_ids(db: &Db, f: &Filter) -> Result<Vec<i64>> {
     let filter = list_where(f);
+    // Pages ask for a page; exports for up to their 100 000 rows (and one more, to tell
+    // that the list is longer).
     let limit = f.limit.clamp(1, 100_001);
-    let sql =
-        format!("SELECT id FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit}");
+    let offset = f.offset.max(0);
+    let sql = format!(
+        "SELECT id FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit} OFFSET {offset}"
+    );
     Ok(
         with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), f).fetch_all(p).await)?,
     )

@@ -29,6 +29,8 @@ pub struct AppState {
     pub pages: crate::page_cache::PageCache,
     /// Who read which story lately, as salted hashes in memory only (for counting views).
     pub views: crate::views::ViewCounter,
+    /// Small frequent writes (public submissions, their rate-limit hits) share one commit.
+    pub group: danvan_storage::group_commit::GroupCommit,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             seal: Arc::new(seal),
             clock: Clock::system(),
             files: Arc::new(files),
+            group: danvan_storage::group_commit::GroupCommit::start(db.clone()),
             db,
             tree: Arc::new(RwLock::new(Arc::new(tree))),
             config: Arc::new(config),

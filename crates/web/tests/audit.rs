@@ -176,3 +176,73 @@ async fn the_admin_browses_and_filters_the_trail() {
         assert!(html.contains("session.start"));
     });
 }
+
+/// Submissions share commits: changes queued while a batch runs are written together, each
+/// in its own savepoint. A change that fails takes back its own writes (and its audit
+/// entries) only; the others are committed, answered, and chained without a gap.
+#[tokio::test]
+async fn a_group_commit_keeps_the_good_changes_and_drops_the_failed_ones() {
+    use danvan_storage::StoreError;
+    use danvan_storage::audit::{Actor, Change};
+    use danvan_storage::group_commit::GroupCommit;
+    each_backend!(|app| {
+        let group = GroupCommit::start(app.db().clone());
+        let before = danvan_storage::audit::verify(app.db())
+            .await
+            .unwrap()
+            .entries;
+        let change = |i: i64| {
+            let group = group.clone();
+            tokio::spawn(async move {
+                group
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let entry = Change {
+                                action: "test.group",
+                                entity_type: "test",
+                                entity_id: i.to_string(),
+                                before: None,
+                                after: None,
+                            };
+                            danvan_storage::audit::append(tx, &Actor::system("test"), entry)
+                                .await?;
+                            danvan_storage::rate_limit::hit_in(tx, &format!("group:{i}"), 5, 3600)
+                                .await?;
+                            if i == 0 {
+                                // Holds the first batch open while the others queue.
+                                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                            }
+                            if i % 7 == 3 {
+                                return Err(StoreError::Conflict("refused"));
+                            }
+                            Ok(i)
+                        })
+                    })
+                    .await
+            })
+        };
+        let first = change(0);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let rest: Vec<_> = (1..60).map(change).collect();
+        let mut committed = vec![first.await.unwrap().unwrap()];
+        let mut refused = 0;
+        for task in rest {
+            match task.await.unwrap() {
+                Ok(i) => committed.push(i),
+                Err(StoreError::Conflict("refused")) => refused += 1,
+                Err(e) => panic!("unexpected: {e}"),
+            }
+        }
+        assert_eq!(refused, (1..60).filter(|i| i % 7 == 3).count());
+        assert_eq!(committed.len() + refused, 60);
+        let chain = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert_eq!(chain.broken_at, None);
+        assert_eq!(chain.entries, before + committed.len() as i64);
+        let kept = app.count("rate_limits WHERE bucket LIKE 'group:%'").await;
+        assert_eq!(kept, committed.len() as i64);
+        let refused_rows = app
+            .count("audit_log WHERE action = 'test.group' AND entity_id IN ('3', '10', '17')")
+            .await;
+        assert_eq!(refused_rows, 0);
+    });
+}

@@ -69,8 +69,28 @@ async fn organisations_by_code_and_folded_name() {
         assert_eq!(body["kind"], "organisations");
         assert_eq!(body["created"], 4);
         assert_eq!(app.count("organisations").await, before + 4);
-        // One audit entry per record.
+        // One audit entry per record, chained in order, and the head moved past all four
+        // (one transaction keeps the head and stores it once at commit).
         assert_eq!(app.count("audit_log").await, audit_before + 4);
+        let chain = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert_eq!(chain.broken_at, None);
+        assert_eq!(chain.entries, audit_before + 4);
+        // The next change, in its own transaction, chains onto the import's last entry.
+        let (s, body) = upload(
+            &app,
+            "organisations",
+            &admin,
+            danvan_export::to_xlsx(&table(
+                ORG,
+                &[&["Tổ nhân dân tự quản số 9", "Tập thể", "30538"]],
+            ))
+            .unwrap(),
+            "mot-dong.xlsx",
+        )
+        .await;
+        assert_eq!(s, 201, "{body}");
+        let chain = danvan_storage::audit::verify(app.db()).await.unwrap();
+        assert_eq!((chain.broken_at, chain.entries), (None, audit_before + 5));
         let (_, list) = get(&app, "/api/v1/organisations", Some(&admin)).await;
         let find = |name: &str| {
             list.as_array()

@@ -560,7 +560,11 @@ pub async fn queue(
         let who = caller.require()?;
         let (rows, total) = svc::list(&state, who, &q).await?;
         let notes = store::notifications(&state.db, who.account_id, 20).await?;
-        store::mark_read(&state.db, who.account_id).await?;
+        // Shown, so read; a visit with nothing new writes nothing (the queue is opened
+        // all day, and a write per view serialises on the database).
+        if notes.iter().any(|n| n.read_at.is_none()) {
+            store::mark_read(&state.db, who.account_id).await?;
+        }
         Ok::<_, AppError>((who.clone(), rows, total, notes))
     }
     .await;

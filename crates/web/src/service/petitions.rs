@@ -463,73 +463,112 @@ pub async fn submit(
         }
     };
 
-    let mut tx = state.db.begin().await?;
-    // A collision of 60 random bits is practically impossible; one retry covers it anyway.
-    let mut new = NewPetition {
-        tracking_code: new_tracking_code(),
-        kind: kind.code().into(),
-        topic: topic.code().into(),
-        unit_id: unit.id,
-        channel: channel.code().into(),
-        received_on,
-        title: title.clone(),
-        content,
-        folded,
-        organisation_id,
-        accept_due,
-        due_on,
-        latitude: coordinates.0,
-        longitude: coordinates.1,
-        address_string: place,
-        created_by: by.map(|w| w.account_id),
+    let receipt = Receipt {
+        new: NewPetition {
+            tracking_code: new_tracking_code(),
+            kind: kind.code().into(),
+            topic: topic.code().into(),
+            unit_id: unit.id,
+            channel: channel.code().into(),
+            received_on,
+            title,
+            content,
+            folded,
+            organisation_id,
+            accept_due,
+            due_on,
+            latitude: coordinates.0,
+            longitude: coordinates.1,
+            address_string: place,
+            created_by: by.map(|w| w.account_id),
+        },
+        sealed,
+        index,
+        consent_version,
+        at,
+        files: stored,
+        told,
+        actor,
+        unit_code: unit.code.clone(),
     };
-    let id = match store::create(&mut tx, &new).await {
+    // Written in the next group commit, answered once it is durable.
+    let id = state
+        .group
+        .write(move |tx| Box::pin(async move { receive(tx, receipt).await }))
+        .await?;
+    let petition = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Submitted { petition, similar })
+}
+
+/// A checked submission, ready to be written ([`receive`]).
+struct Receipt {
+    new: NewPetition,
+    /// The petitioner's contact, sealed, and its blind index.
+    sealed: String,
+    index: Option<String>,
+    consent_version: String,
+    at: chrono::DateTime<chrono::Utc>,
+    files: Vec<(String, danvan_files::StoredFile)>,
+    /// Who is told of the new case.
+    told: Vec<i64>,
+    actor: Actor,
+    unit_code: String,
+}
+
+/// Writes a received petition with its petitioner, first event, files, notices and audit
+/// entry (inside a group commit's batch). Returns its id.
+async fn receive(tx: &mut Tx, mut r: Receipt) -> Result<i64, AppError> {
+    // A collision of 60 random bits is practically impossible; one retry covers it anyway.
+    let id = match store::create(tx, &r.new).await {
         Err(danvan_storage::StoreError::Conflict(_)) => {
-            new.tracking_code = new_tracking_code();
-            store::create(&mut tx, &new).await?
+            r.new.tracking_code = new_tracking_code();
+            store::create(tx, &r.new).await?
         }
         other => other?,
     };
     store::add_petitioner(
-        &mut tx,
+        tx,
         id,
-        &sealed,
-        index.as_deref(),
-        &consent_version,
-        at,
+        &r.sealed,
+        r.index.as_deref(),
+        &r.consent_version,
+        r.at,
         false,
     )
     .await?;
     store::add_event(
-        &mut tx,
+        tx,
         NewEvent {
             petition_id: id,
             action: "received",
             from_state: None,
             to_state: Some(State::Received.code()),
-            actor_id: by.map(|w| w.account_id),
-            organisation_id,
+            actor_id: r.new.created_by,
+            organisation_id: r.new.organisation_id,
             note: None,
             internal: false,
         },
-        at,
+        r.at,
     )
     .await?;
-    for (name, f) in &stored {
+    for (name, f) in &r.files {
         store::add_file(
-            &mut tx,
+            tx,
             id,
             &f.sha256,
             name,
             f.mime,
             f.size as i64,
             false,
-            by.map(|w| w.account_id),
+            r.new.created_by,
         )
         .await?;
     }
-    let code = &new.tracking_code;
-    let (told_kind, told_vi, told_en) = match organisation_id {
+    let code = &r.new.tracking_code;
+    let title = &r.new.title;
+    let (told_kind, told_vi, told_en) = match r.new.organisation_id {
         Some(_) => (
             "petition_new",
             format!("Đơn mới {code}: {title}"),
@@ -541,29 +580,25 @@ pub async fn submit(
             format!("Petition {code} has no body yet and needs routing: {title}"),
         ),
     };
-    for account in told {
-        notify(&mut tx, account, id, told_kind, &told_vi, &told_en).await?;
+    for &account in &r.told {
+        notify(tx, account, id, told_kind, &told_vi, &told_en).await?;
     }
     audit::append(
-        &mut tx,
-        &actor,
+        tx,
+        &r.actor,
         Change {
             action: "petition.receive",
             entity_type: "petition",
             entity_id: id.to_string(),
             before: None,
             // No personal data in the audit trail: it is kept forever.
-            after: Some(json!({"tracking_code": new.tracking_code, "kind": kind.code(), "field": topic.code(),
-                "unit": unit.code, "channel": channel.code(), "received_on": received_on,
-                "organisation_id": organisation_id, "due_on": due_on, "files": stored.len()})),
+            after: Some(json!({"tracking_code": r.new.tracking_code, "kind": r.new.kind, "field": r.new.topic,
+                "unit": r.unit_code, "channel": r.new.channel, "received_on": r.new.received_on,
+                "organisation_id": r.new.organisation_id, "due_on": r.new.due_on, "files": r.files.len()})),
         },
     )
     .await?;
-    tx.commit().await?;
-    let petition = store::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Submitted { petition, similar })
+    Ok(id)
 }
 
 /// Writes a changed petition; someone else's change since it was read is `petition_changed`.
@@ -1592,13 +1627,19 @@ pub async fn add_open311_key(
 /// Counts one public submission from `ip`; refused beyond the configured hourly limit
 /// (kept in the database, so the limit holds across servers).
 pub async fn check_submission_rate(state: &AppState, ip: std::net::IpAddr) -> Result<(), AppError> {
-    let ok = danvan_storage::rate_limit::hit(
-        &state.db,
-        &format!("petition:{ip}"),
-        state.config.petition_limit,
-        3600,
-    )
-    .await?;
+    let bucket = format!("petition:{ip}");
+    let limit = state.config.petition_limit;
+    // Counted in the submissions' group commit: a hit of its own would cost a commit.
+    let ok = state
+        .group
+        .write(move |tx| {
+            Box::pin(async move {
+                danvan_storage::rate_limit::hit_in(tx, &bucket, limit, 3600)
+                    .await
+                    .map_err(AppError::from)
+            })
+        })
+        .await?;
     if ok {
         Ok(())
     } else {
