@@ -1766,3 +1766,60 @@ async fn reminders_and_answers_go_out_by_mail() {
         }
     );
 }
+
+/// The province's queue holds every petition (its scope is the whole tree, so no unit list
+/// restricts it), open ones first by due date, then the others; a commune officer's holds
+/// only its commune's.
+#[tokio::test]
+async fn the_province_queue_holds_every_petition_most_urgent_first() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let mut made = Vec::new();
+        for _ in 0..3 {
+            made.push(submit(&app, flooding()).await["id"].as_i64().unwrap());
+        }
+        let (answered, later, sooner) = (made[0], made[1], made[2]);
+        let mut elsewhere = flooding();
+        elsewhere["unit_code"] = json!("30538");
+        let elsewhere = submit(&app, elsewhere).await["id"].as_i64().unwrap();
+        app.exec(&format!(
+            "UPDATE petitions SET state = 'answered', due_on = '2000-01-01' WHERE id = {answered};
+             UPDATE petitions SET due_on = '2000-01-10' WHERE id = {later};
+             UPDATE petitions SET due_on = '2000-01-05' WHERE id = {sooner}"
+        ))
+        .await;
+        let (s, page) = get(&app, "/api/v1/petitions", Some(&admin)).await;
+        assert_eq!(s, 200, "{page}");
+        assert_eq!(page["total"].as_i64(), Some(app.count("petitions").await));
+        let order = ids(&page);
+        let at = |id: i64| order.iter().position(|&x| x == id).unwrap();
+        // The long-overdue ones lead; the answered one, however old its date, follows them.
+        assert!(at(sooner) < at(later), "{order:?}");
+        assert!(at(later) < at(answered), "{order:?}");
+        let items = page["items"].as_array().unwrap();
+        let open = |p: &Value| {
+            ["received", "accepted", "assigned"].contains(&p["state"].as_str().unwrap())
+        };
+        let first_closed = items.iter().position(|p| !open(p)).unwrap_or(items.len());
+        assert!(items[first_closed..].iter().all(|p| !open(p)), "{order:?}");
+        let dues: Vec<&str> = items[..first_closed]
+            .iter()
+            .map(|p| p["due_date"].as_str().unwrap())
+            .collect();
+        assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+
+        let officer = app.token("demo.longxuyen").await;
+        let (_, theirs) = get(&app, "/api/v1/petitions", Some(&officer)).await;
+        assert!(ids(&page).contains(&elsewhere));
+        assert!(!ids(&theirs).contains(&elsewhere), "{theirs}");
+        assert!(ids(&theirs).contains(&sooner), "{theirs}");
+        assert!(
+            theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["unit_code"] == "30307"),
+            "{theirs}"
+        );
+    });
+}

@@ -1724,7 +1724,7 @@ fn queue_filter(
 ) -> Result<store::Filter, AppError> {
     authorize(who, Action::ViewPetition, None, &state.tree())?;
     let tree = state.tree();
-    let overseers: Vec<i64> = who
+    let overseers: std::collections::HashSet<i64> = who
         .grants
         .iter()
         .filter(|g| {
@@ -1735,6 +1735,14 @@ fn queue_filter(
         })
         .flat_map(|g| tree.subtree(g.unit_id))
         .collect();
+    let oversees = !overseers.is_empty();
+    // A scope that holds every unit restricts nothing: the province's list then reads by
+    // its other filters' indexes instead of an `IN` of every unit id.
+    let units = (oversees && overseers.len() < tree.len()).then(|| {
+        let mut units: Vec<i64> = overseers.into_iter().collect();
+        units.sort_unstable();
+        units
+    });
     let bodies: Vec<i64> = who
         .grants
         .iter()
@@ -1742,12 +1750,10 @@ fn queue_filter(
         .filter_map(|g| g.organisation_id)
         .collect();
     let filter = store::Filter {
-        units: (!overseers.is_empty()).then_some(overseers),
-        bodies: if bodies.is_empty() {
-            None
-        } else {
-            Some(bodies)
-        },
+        units,
+        // An officer who is also a handler sees the union through the unit scope; a pure
+        // handler sees the bodies only.
+        bodies: (!oversees && !bodies.is_empty()).then_some(bodies),
         state: q.state.clone().filter(|s| State::parse(s).is_some()),
         kind: q.kind.clone().filter(|k| Kind::parse(k).is_some()),
         topic: q.field.clone().filter(|t| Topic::parse(t).is_some()),
@@ -1756,16 +1762,7 @@ fn queue_filter(
         handler_id: q.mine.then_some(who.account_id),
         ..Default::default()
     };
-    // An officer who is also a handler sees the union through the unit scope; a pure handler
-    // sees the bodies only.
-    Ok(if filter.units.is_some() {
-        store::Filter {
-            bodies: None,
-            ..filter
-        }
-    } else {
-        filter
-    })
+    Ok(filter)
 }
 
 /// Received, answered on time, overdue and satisfaction per body and per unit, for anyone.
