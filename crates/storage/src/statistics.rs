@@ -58,23 +58,33 @@ pub struct IndicatorSum {
     pub achieved: f64,
 }
 
-/// Achievements as verified by the end of `until`.
+/// Achievements as verified by the end of `until`; today's (`None`) from each indicator's
+/// latest verified value, which the database keeps on the indicator (migration 0013).
 pub async fn indicators(db: &Db, until: Option<NaiveDate>) -> Result<Vec<IndicatorSum>> {
-    Ok(with_db!(db, p => sqlx::query_as(
+    const AS_OF: &str = "(SELECT v.value FROM report_values v JOIN reports r ON r.id = v.report_id
+                          WHERE v.indicator_id = ind.id AND r.state = 'verified' AND r.reviewed_at < $1
+                          ORDER BY v.report_id DESC LIMIT 1)";
+    let achieved = if until.is_some() {
+        AS_OF
+    } else {
+        "ind.latest_value"
+    };
+    let sql = format!(
         "SELECT i.unit_id, c.year, ind.kind, SUM(ind.target) AS target,
-                COALESCE(SUM((SELECT v.value FROM report_values v JOIN reports r ON r.id = v.report_id
-                              WHERE v.indicator_id = ind.id AND r.state = 'verified' AND r.reviewed_at < $1
-                              ORDER BY v.report_id DESC LIMIT 1)), 0.0) AS achieved
+                COALESCE(SUM({achieved}), 0.0) AS achieved
          FROM initiative_indicators ind
          JOIN initiatives i ON i.id = ind.initiative_id
          JOIN campaigns c ON c.id = i.campaign_id
          WHERE i.state IN ('registered', 'reporting', 'completed', 'evaluated')
            AND i.created_at < $1
          GROUP BY i.unit_id, c.year, ind.kind"
-    )
+    );
+    Ok(
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
     .bind(end_of(until))
     .fetch_all(p)
-    .await)?)
+    .await)?,
+    )
 }
 
 /// Models commended by issued decisions, per unit and campaign year.

@@ -366,6 +366,20 @@ async fn the_whole_journey_through_the_api() {
         let (s, public) = get(&app, &format!("/api/v1/initiatives/{id}"), None).await;
         assert_eq!((s, public["state"].as_str()), (200, Some("reporting")));
         assert_eq!(public["indicators"][0]["achieved"], 600.0);
+        // Today's sums (the value kept on each indicator) agree with the reports read anew.
+        let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1);
+        let mut kept = danvan_storage::statistics::indicators(app.db(), None)
+            .await
+            .unwrap();
+        let mut read = danvan_storage::statistics::indicators(app.db(), far)
+            .await
+            .unwrap();
+        let key =
+            |s: &danvan_storage::statistics::IndicatorSum| (s.unit_id, s.year, s.kind.clone());
+        kept.sort_by_key(key);
+        read.sort_by_key(key);
+        assert!(kept.iter().any(|s| s.achieved >= 600.0), "{kept:?}");
+        assert_eq!(kept, read);
         let (_, list) = get(
             &app,
             "/api/v1/initiatives?field=culture_society&unit=30307",

@@ -350,8 +350,7 @@ pub struct ResultRow {
 pub async fn results(db: &Db, year: Option<i64>) -> Result<Vec<ResultRow>> {
     Ok(with_db!(db, p => sqlx::query_as(
         "SELECT i.id AS initiative_id, i.unit_id, i.field, c.year, i.source_id, ind.kind, ind.target,
-                (SELECT v.value FROM report_values v JOIN reports r ON r.id = v.report_id
-                 WHERE v.indicator_id = ind.id AND r.state = 'verified' ORDER BY r.id DESC LIMIT 1) AS achieved
+                ind.latest_value AS achieved
          FROM initiatives i
          JOIN campaigns c ON c.id = i.campaign_id
          LEFT JOIN initiative_indicators ind ON ind.initiative_id = i.id
