@@ -407,8 +407,10 @@ pub async fn rebuild_chunked(db: &Db, chunk: i64) -> Result<usize> {
 /// Returns the number of documents indexed, `None` when the index was current.
 pub async fn ensure(db: &Db) -> Result<Option<usize>> {
     let version = settings::get(db, VERSION_KEY).await?;
-    let count: i64 = with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM search_documents").fetch_one(p).await)?;
-    if version.as_deref() == Some(INDEX_VERSION) && count > 0 {
+    // Whether there is any document, not how many: counting 1.8 million took a third of a
+    // second of every start-up on PostgreSQL.
+    let any: bool = with_db!(db, p => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_documents)").fetch_one(p).await)?;
+    if version.as_deref() == Some(INDEX_VERSION) && any {
         return Ok(None);
     }
     rebuild(db).await.map(Some)

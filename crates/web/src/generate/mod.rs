@@ -155,6 +155,7 @@ pub async fn run(
     (ctx.progress)("search index", 0, 1);
     summary.search_documents = danvan_storage::search::rebuild(&state.db).await?;
     (ctx.progress)("search index", 1, 1);
+    state.db.refresh_statistics().await?;
     Ok(summary)
 }
 

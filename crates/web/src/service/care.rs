@@ -1386,9 +1386,20 @@ pub async fn support_totals(
         store::DeliveryGroup::Category,
         store::DeliveryGroup::Organisation,
     ];
+    // Three independent sums, read side by side.
+    let (by_unit, by_category, by_body) = tokio::try_join!(
+        store::delivery_totals(&state.db, kinds[0], from, to),
+        store::delivery_totals(&state.db, kinds[1], from, to),
+        store::delivery_totals(&state.db, kinds[2], from, to),
+    )?;
     let mut org_names = HashMap::<i64, String>::new();
-    for (group, out) in kinds.into_iter().zip(groups.iter_mut()) {
-        for r in store::delivery_totals(&state.db, group, from, to).await? {
+    for ((group, out), rows) in
+        kinds
+            .into_iter()
+            .zip(groups.iter_mut())
+            .zip([by_unit, by_category, by_body])
+    {
+        for r in rows {
             if within.is_some_and(|w| !tree.contains(w, r.unit_id)) {
                 continue;
             }

@@ -255,7 +255,30 @@ pub async fn build(
     let mut states: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     let mut years: BTreeMap<i64, YearRow> = BTreeMap::new();
 
-    let models = statistics::models(&state.db, req.until).await?;
+    // The sums are independent reads: asked together, each on its own connection, they take
+    // the time of the slowest instead of the total (PostgreSQL runs each in its own backend,
+    // SQLite's WAL lets readers run side by side).
+    let staff = audience == Audience::Staff;
+    let (models, indicators, commendations, petitions, communes, support) = tokio::try_join!(
+        async { Ok::<_, AppError>(statistics::models(&state.db, req.until).await?) },
+        async { Ok(statistics::indicators(&state.db, req.until).await?) },
+        async { Ok(statistics::commendations(&state.db, req.until).await?) },
+        async { Ok(statistics::petitions(&state.db, state.clock.today(), req.until).await?) },
+        crate::service::care::public_totals(
+            state,
+            Some(&unit.code),
+            req.year,
+            crate::service::care::Honoured::Left,
+        ),
+        async {
+            match staff {
+                true => crate::service::care::support_totals(state, req.year, Some(unit.id))
+                    .await
+                    .map(Some),
+                false => Ok(None),
+            }
+        },
+    )?;
     for m in &models {
         let public = ModelState::parse(&m.state).is_some_and(ModelState::is_public);
         if audience == Audience::Public && !public {
@@ -289,7 +312,7 @@ pub async fn build(
     }
 
     let mut kinds: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for s in statistics::indicators(&state.db, req.until).await? {
+    for s in indicators {
         if !in_year(s.year) || matches!(placer.place(s.unit_id), Place::Outside) {
             continue;
         }
@@ -298,7 +321,7 @@ pub async fn build(
         k.1 += s.achieved;
     }
 
-    for c in statistics::commendations(&state.db, req.until).await? {
+    for c in commendations {
         let place = placer.place(c.unit_id);
         if matches!(place, Place::Outside) {
             continue;
@@ -321,7 +344,7 @@ pub async fn build(
 
     let mut counted = Vec::new();
     let (mut rated, mut satisfied) = (0, 0);
-    for p in statistics::petitions(&state.db, state.clock.today(), req.until).await? {
+    for p in petitions {
         let place = placer.place(p.unit_id);
         if matches!(place, Place::Outside) {
             continue;
@@ -420,13 +443,6 @@ pub async fn build(
         .collect();
 
     let mut contributions: Vec<crate::service::care::KindTotal> = Vec::new();
-    let communes = crate::service::care::public_totals(
-        state,
-        Some(&unit.code),
-        req.year,
-        crate::service::care::Honoured::Left,
-    )
-    .await?;
     for commune in communes {
         for t in commune.totals {
             match contributions.iter_mut().find(|c| c.kind == t.kind) {
@@ -438,12 +454,6 @@ pub async fn build(
             }
         }
     }
-    let support = match audience {
-        Audience::Staff => {
-            Some(crate::service::care::support_totals(state, req.year, Some(unit.id)).await?)
-        }
-        Audience::Public => None,
-    };
     Ok(Dashboard {
         audience,
         unit_code: unit.code.clone(),
