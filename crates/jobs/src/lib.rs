@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use danvan_domain::clock::Clock;
-use danvan_storage::{Db, accounts, jobs, rate_limit};
+use danvan_storage::{Db, accounts, jobs, petitions, rate_limit};
 use tokio::sync::watch;
 
 pub const HOUSEKEEPING: &str = "housekeeping";
@@ -65,12 +65,15 @@ async fn run(r: &Runner, job: &jobs::Job) -> Result<String, String> {
             let finished = jobs::purge_finished(db, chrono::Duration::days(30))
                 .await
                 .map_err(|e| e.to_string())?;
+            let notices = petitions::purge_read_notifications(db, chrono::Duration::days(90))
+                .await
+                .map_err(|e| e.to_string())?;
             let more = match &r.handler {
                 Some(h) => format!("; {}", h.housekeeping().await?),
                 None => String::new(),
             };
             Ok(format!(
-                "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs{more}"
+                "purged {sessions} sessions/tokens, {windows} rate windows, {finished} old jobs, {notices} read notifications{more}"
             ))
         }
         DEADLINES => {

@@ -840,6 +840,18 @@ pub async fn mark_read(db: &Db, account_id: i64) -> Result<u64> {
     .map(|r| r.rows_affected()))?)
 }
 
+/// Drops notifications read more than `keep` ago: they are shown once and then only fill
+/// the table (a million petitions leave several million notices). Unread ones stay.
+pub async fn purge_read_notifications(db: &Db, keep: chrono::Duration) -> Result<u64> {
+    Ok(with_db!(db, p => sqlx::query(
+        "DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1",
+    )
+    .bind(now() - keep)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
 /// Accounts holding `role` with a grant on one of `units` (and, when given, for `organisation`),
 /// not disabled: (id, e-mail-less user name). Used to find whom to remind or escalate to.
 pub async fn holders(

@@ -259,10 +259,20 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
                 .starts_with("/tai-ve")
         );
 
-        // Housekeeping removes the file once expired.
+        // Housekeeping removes the file once expired, and notifications read long ago
+        // (unread ones and those read lately stay).
         let path = app.state.config.data_dir.join("exports");
         assert!(std::fs::read_dir(&path).unwrap().count() >= 1);
         sqlx_expire(&app).await;
+        let long_ago = danvan_storage::now() - chrono::Duration::days(91);
+        let lately = danvan_storage::now() - chrono::Duration::days(3);
+        for (kind, read_at) in [
+            ("old_read", Some(long_ago)),
+            ("recent_read", Some(lately)),
+            ("old_unread", None),
+        ] {
+            notice(&app, kind, long_ago, read_at).await;
+        }
         let key = "housekeeping-now";
         danvan_storage::jobs::enqueue(
             &app.state.db,
@@ -276,6 +286,12 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
         danvan_jobs::drain(&runner, "test").await.unwrap();
         assert_eq!(get(&app, &url, Some(&admin)).await.0, 404);
         assert_eq!(std::fs::read_dir(&path).unwrap().count(), 0);
+        for (kind, left) in [("old_read", 0), ("recent_read", 1), ("old_unread", 1)] {
+            let n = app
+                .count(&format!("notifications WHERE kind = '{kind}'"))
+                .await;
+            assert_eq!(n, left, "{kind}");
+        }
         app.stop().await;
     }
 }
@@ -294,6 +310,37 @@ async fn sqlx_expire(app: &common::TestApp) {
         danvan_storage::Db::Postgres(p) => {
             sqlx::query("UPDATE exports SET expires_at = $1")
                 .bind(past)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// A notification for the first account, made `at` and read at `read_at`.
+async fn notice(
+    app: &common::TestApp,
+    kind: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    read_at: Option<chrono::DateTime<chrono::Utc>>,
+) {
+    let sql = "INSERT INTO notifications (account_id, kind, message_vi, message_en, url, created_at, read_at)
+               SELECT MIN(id), $1, 'Thông báo', 'Notice', '/xu-ly', $2, $3 FROM accounts";
+    match app.db() {
+        danvan_storage::Db::Sqlite(p) => {
+            sqlx::query(sql)
+                .bind(kind)
+                .bind(at)
+                .bind(read_at)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        danvan_storage::Db::Postgres(p) => {
+            sqlx::query(sql)
+                .bind(kind)
+                .bind(at)
+                .bind(read_at)
                 .execute(p)
                 .await
                 .unwrap();
