@@ -299,22 +299,12 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
 /// Moves every export's expiry into the past.
 async fn sqlx_expire(app: &common::TestApp) {
     let past = danvan_storage::now() - chrono::Duration::days(1);
-    match app.db() {
-        danvan_storage::Db::Sqlite(p) => {
-            sqlx::query("UPDATE exports SET expires_at = $1")
-                .bind(past)
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        danvan_storage::Db::Postgres(p) => {
-            sqlx::query("UPDATE exports SET expires_at = $1")
-                .bind(past)
-                .execute(p)
-                .await
-                .unwrap();
-        }
-    }
+    danvan_storage::with_db!(app.db(), p => sqlx::query("UPDATE exports SET expires_at = $1")
+        .bind(past)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    .unwrap();
 }
 
 /// A notification for the first account, made `at` and read at `read_at`.
@@ -326,24 +316,12 @@ async fn notice(
 ) {
     let sql = "INSERT INTO notifications (account_id, kind, message_vi, message_en, url, created_at, read_at)
                SELECT MIN(id), $1, 'Thông báo', 'Notice', '/xu-ly', $2, $3 FROM accounts";
-    match app.db() {
-        danvan_storage::Db::Sqlite(p) => {
-            sqlx::query(sql)
-                .bind(kind)
-                .bind(at)
-                .bind(read_at)
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        danvan_storage::Db::Postgres(p) => {
-            sqlx::query(sql)
-                .bind(kind)
-                .bind(at)
-                .bind(read_at)
-                .execute(p)
-                .await
-                .unwrap();
-        }
-    }
+    danvan_storage::with_db!(app.db(), p => sqlx::query(sql)
+        .bind(kind)
+        .bind(at)
+        .bind(read_at)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    .unwrap();
 }
