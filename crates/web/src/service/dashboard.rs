@@ -271,11 +271,12 @@ pub async fn build(
             crate::service::care::Honoured::Left,
         ),
         async {
-            match staff {
-                true => crate::service::care::support_totals(state, req.year, Some(unit.id))
+            if staff {
+                crate::service::care::support_totals(state, req.year, Some(unit.id))
                     .await
-                    .map(Some),
-                false => Ok(None),
+                    .map(Some)
+            } else {
+                Ok(None)
             }
         },
     )?;
