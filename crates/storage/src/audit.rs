@@ -5,6 +5,7 @@ use danvan_domain::audit::{EntryContent, GENESIS, entry_hash};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::bulk::Val;
 use crate::{Db, Result, Tx, now, with_db, with_tx};
 
 /// Who made a change: an account, or the system itself (CLI, demo loader, jobs).
@@ -53,10 +54,27 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// The audit log's columns, in the order [`append`] keeps an entry's values.
+const COLUMNS: &[&str] = &[
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before_json",
+    "after_json",
+    "prev_hash",
+    "hash",
+];
+
 /// Appends one entry. A transaction's first entry updates the head row: that takes the
 /// write lock (a row lock on PostgreSQL) until commit, so concurrent appends from several
 /// servers form one chain. Later entries of the same transaction follow the head kept in
-/// the transaction, which [`write_head`] stores at commit.
+/// the transaction. The entries themselves are kept in the transaction too and inserted,
+/// with the head, by [`write_pending`] at commit; a transaction dropped without commit
+/// leaves neither.
 pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i64> {
     let (seq, prev_hash): (i64, String) = match tx.audit_head.take() {
         Some((seq, hash)) => (seq + 1, hash),
@@ -83,41 +101,28 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i6
             after: after.as_deref(),
         },
     );
-    let inserted = with_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(seq)
-        .bind(at)
-        .bind(actor.id)
-        .bind(&actor.label)
-        .bind(change.action)
-        .bind(change.entity_type)
-        .bind(&change.entity_id)
-        .bind(&before)
-        .bind(&after)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())
-    });
-    // A failed insert leaves the head where it was, should the transaction go on.
-    match inserted {
-        Ok(_) => {
-            tx.audit_head = Some((seq, hash));
-            Ok(seq)
-        }
-        Err(e) => {
-            tx.audit_head = Some((seq - 1, prev_hash));
-            Err(e.into())
-        }
-    }
+    tx.audit_pending.push(vec![
+        Val::Int(seq),
+        Val::At(at),
+        Val::OptInt(actor.id),
+        Val::Text(actor.label.clone()),
+        Val::Text(change.action.to_string()),
+        Val::Text(change.entity_type.to_string()),
+        Val::Text(change.entity_id),
+        Val::OptText(before),
+        Val::OptText(after),
+        Val::Text(prev_hash),
+        Val::Text(hash.clone()),
+    ]);
+    tx.audit_head = Some((seq, hash));
+    Ok(seq)
 }
 
-/// Stores the head a transaction's appends moved (called by [`Tx::commit`]).
-pub(crate) async fn write_head(tx: &mut Tx) -> Result<()> {
+/// Inserts the entries a transaction appended and stores the head they moved (called by
+/// [`Tx::commit`]).
+pub(crate) async fn write_pending(tx: &mut Tx) -> Result<()> {
+    let pending = std::mem::take(&mut tx.audit_pending);
+    crate::bulk::insert(tx, "audit_log", COLUMNS, &pending).await?;
     if let Some((seq, hash)) = tx.audit_head.take() {
         with_tx!(tx, c => sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)

@@ -1,6 +1,7 @@
-//! Many rows at once, for the data generator: multi-row `INSERT`s with explicit ids, a few
-//! hundred rows per statement, inside the caller's transaction. Only the generator uses
-//! this; everything a person does goes through the modules that check and audit it.
+//! Many rows at once: multi-row `INSERT`s with explicit ids, a few hundred rows per
+//! statement, inside the caller's transaction. Used by the data generator and for the audit
+//! entries a transaction keeps until its commit; everything a person does goes through the
+//! modules that check and audit it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

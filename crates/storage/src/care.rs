@@ -69,25 +69,17 @@ pub async fn insert_household(
     .map_err(|e| StoreError::from_write(e, "duplicate_household"))
 }
 
-/// Whether the household with this dedupe hash in this commune is on that year's list already.
-pub async fn is_listed(
-    db: &Db,
-    unit_id: i64,
-    key: &str,
-    category: &str,
-    year: i64,
-) -> Result<bool> {
-    let n: i64 = with_db!(db, p => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM households h JOIN household_listings l ON l.household_id = h.id
-         WHERE h.unit_id = $1 AND h.dedupe_key = $2 AND l.category = $3 AND l.year = $4"
+/// The households on a commune's list of a year, as (dedupe hash, category) pairs: an import
+/// checks its rows against them with one read per commune and year instead of one per row.
+pub async fn listed_in(db: &Db, unit_id: i64, year: i64) -> Result<Vec<(String, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT h.dedupe_key, l.category FROM households h JOIN household_listings l ON l.household_id = h.id
+         WHERE h.unit_id = $1 AND l.year = $2"
     )
     .bind(unit_id)
-    .bind(key)
-    .bind(category)
     .bind(year)
-    .fetch_one(p)
-    .await)?;
-    Ok(n > 0)
+    .fetch_all(p)
+    .await)?)
 }
 
 /// Puts a household on a year's list; false when it already was (the history is kept, a
@@ -452,20 +444,22 @@ pub async fn delivery_totals(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DeliveryTotal>> {
+    // The commune, body and list year kept on each delivery (migration 0015) and its
+    // covering index spare joining every delivery with its household and drive.
     let (key, join) = match group {
-        DeliveryGroup::Unit => ("CAST(h.unit_id AS TEXT)", ""),
-        DeliveryGroup::Organisation => ("CAST(dr.organisation_id AS TEXT)", ""),
+        DeliveryGroup::Unit => ("CAST(d.unit_id AS TEXT)", ""),
+        DeliveryGroup::Organisation => ("CAST(d.organisation_id AS TEXT)", ""),
         DeliveryGroup::Category => (
             "l.category",
-            " JOIN household_listings l ON l.household_id = h.id AND l.year = dr.list_year",
+            " JOIN household_listings l ON l.household_id = d.household_id AND l.year = d.list_year",
         ),
     };
     let sql = format!(
-        "SELECT h.unit_id, {key} AS key, COUNT(*) AS deliveries, COUNT(DISTINCT d.household_id) AS households,
+        "SELECT d.unit_id, {key} AS key, COUNT(*) AS deliveries, COUNT(DISTINCT d.household_id) AS households,
                 CAST(COALESCE(SUM(d.value_vnd), 0) AS BIGINT) AS value_vnd
-         FROM deliveries d JOIN drives dr ON dr.id = d.drive_id JOIN households h ON h.id = d.household_id{join}
+         FROM deliveries d{join}
          WHERE d.delivered_on >= $1 AND d.delivered_on <= $2
-         GROUP BY h.unit_id, {key} ORDER BY h.unit_id, {key}"
+         GROUP BY d.unit_id, {key} ORDER BY d.unit_id, {key}"
     );
     Ok(
         with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(from).bind(to).fetch_all(p).await)?,

@@ -95,12 +95,16 @@ pub struct NewPetition {
     pub created_by: Option<i64>,
 }
 
+/// A tracking code already in use is `Conflict("tracking_code_taken")` and leaves the
+/// transaction usable (no statement failed), so the caller can retry with another code even
+/// on PostgreSQL, where a failed statement aborts the transaction.
 pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
     let at = now();
-    let id: i64 = with_tx!(tx, conn => sqlx::query_scalar(
+    let id: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO petitions (tracking_code, kind, topic, unit_id, channel, received_on, title, content, folded, state,
              organisation_id, accept_due, due_on, latitude, longitude, address_string, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, $11, $12, $13, $14, $15, $16, $17, $17)
+         ON CONFLICT (tracking_code) DO NOTHING RETURNING id",
     )
     .bind(&p.tracking_code)
     .bind(&p.kind)
@@ -119,9 +123,10 @@ pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
     .bind(&p.address_string)
     .bind(p.created_by)
     .bind(at)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await)
     .map_err(|e| StoreError::from_write(e, "tracking_code_taken"))?;
+    let id = id.ok_or_else(|| StoreError::Conflict("tracking_code_taken"))?;
     crate::search::index_petition(tx, id).await?;
     Ok(id)
 }

@@ -441,6 +441,17 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         let (status, _) = get(&app, &format!("/api/v1/drives/{id}"), Some(&reporter)).await;
         assert_eq!(status, 403, "another organisation's drive");
 
+        // Each delivery carries its household's commune and its drive's body and list year
+        // (kept by a trigger for the totals), whichever way it was written.
+        assert_eq!(
+            app.count(
+                "deliveries d JOIN households h ON h.id = d.household_id JOIN drives dr ON dr.id = d.drive_id
+                 WHERE d.unit_id IS NULL OR d.unit_id <> h.unit_id OR d.organisation_id <> dr.organisation_id
+                    OR d.list_year <> dr.list_year"
+            )
+            .await,
+            0
+        );
         // Totals by commune, category and organisation agree with the deliveries.
         let (status, totals) = get(&app, "/api/v1/support/totals?year=2026", Some(&admin)).await;
         assert_eq!(status, 200, "{totals}");

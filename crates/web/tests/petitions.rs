@@ -1823,3 +1823,60 @@ async fn the_province_queue_holds_every_petition_most_urgent_first() {
         );
     });
 }
+
+/// A tracking code that is already taken is refused without spoiling the transaction, so the
+/// intake's retry with a fresh code succeeds on PostgreSQL too (where a failed statement
+/// would abort everything after it).
+#[tokio::test]
+async fn a_taken_tracking_code_is_retried_in_the_same_transaction() {
+    each_backend_with!(roomy(), |app| {
+        let first = submit(&app, flooding()).await;
+        let taken = first["tracking_code"].as_str().unwrap().to_string();
+        let unit: i64 = sql_count(&app, "SELECT id FROM units WHERE code = '30307'".into()).await;
+        let today = chrono::Utc::now().date_naive();
+        let mut new = danvan_storage::petitions::NewPetition {
+            tracking_code: taken.clone(),
+            kind: "feedback".into(),
+            topic: "environment".into(),
+            unit_id: unit,
+            channel: "web".into(),
+            received_on: today,
+            title: "Đèn đường hỏng ở khóm Bình Khánh".into(),
+            content: "Đèn đường hỏng đã hai tuần, buổi tối rất tối.".into(),
+            folded: "den duong hong o khom binh khanh".into(),
+            organisation_id: None,
+            accept_due: today,
+            due_on: today,
+            latitude: None,
+            longitude: None,
+            address_string: None,
+            created_by: None,
+        };
+        let mut tx = app.db().begin().await.unwrap();
+        match danvan_storage::petitions::create(&mut tx, &new).await {
+            Err(danvan_storage::StoreError::Conflict(what)) => {
+                assert_eq!(what, "tracking_code_taken")
+            }
+            other => panic!("a taken code must be a conflict, got {other:?}"),
+        }
+        new.tracking_code = danvan_domain::petition::new_tracking_code();
+        let id = danvan_storage::petitions::create(&mut tx, &new)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let kept = sql_strings(
+            &app,
+            format!("SELECT tracking_code FROM petitions WHERE id = {id}"),
+        )
+        .await;
+        assert_eq!(kept, vec![new.tracking_code.clone()]);
+        assert_eq!(
+            sql_count(
+                &app,
+                format!("SELECT COUNT(*) FROM petitions WHERE tracking_code = '{taken}'")
+            )
+            .await,
+            1
+        );
+    });
+}

@@ -10,6 +10,7 @@
 //! single-record services write), so the audit trail reads the same whichever way a record
 //! came in. Each kind only says how one row is checked and written ([`Rows`]).
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
@@ -843,7 +844,10 @@ pub async fn import(
             run(state, who, kind, rows, sheet, progress).await
         }
         ImportKind::Households => {
-            let rows = HouseholdRows(state.clone());
+            let rows = HouseholdRows {
+                state: state.clone(),
+                listed: HashMap::new(),
+            };
             run(state, who, kind, rows, sheet, progress).await
         }
     }
@@ -851,7 +855,34 @@ pub async fn import(
 
 /// A commune's yearly list: a household already registered gains the year's listing (the
 /// earlier years stay); one already on that year's list is refused as a duplicate.
-struct HouseholdRows(AppState);
+struct HouseholdRows {
+    state: AppState,
+    /// Each (commune, year) the file names: its listed (dedupe hash, category) pairs, read
+    /// once when the first row names it.
+    listed: HashMap<(i64, i64), HashSet<(String, String)>>,
+}
+
+impl HouseholdRows {
+    async fn is_listed(
+        &mut self,
+        state: &AppState,
+        unit_id: i64,
+        year: i64,
+        key: &str,
+        category: &str,
+    ) -> Result<bool, danvan_storage::StoreError> {
+        let listed = match self.listed.entry((unit_id, year)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                danvan_storage::care::listed_in(&state.db, unit_id, year)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            ),
+        };
+        Ok(listed.contains(&(key.to_string(), category.to_string())))
+    }
+}
 
 impl Rows for HouseholdRows {
     type Checked = super::care::CheckedHousehold;
@@ -891,14 +922,9 @@ impl Rows for HouseholdRows {
                     ));
                 }
                 let key = super::care::dedupe_key(state, &h.head_name, &h.address);
-                match danvan_storage::care::is_listed(
-                    &state.db,
-                    h.unit.id,
-                    &key,
-                    h.category.code(),
-                    h.year,
-                )
-                .await
+                match self
+                    .is_listed(state, h.unit.id, h.year, &key, h.category.code())
+                    .await
                 {
                     Ok(true) => problems.push(RowProblem::new(
                         0,
@@ -945,7 +971,7 @@ impl Rows for HouseholdRows {
         _i: usize,
         h: &Self::Checked,
     ) -> Result<Option<Credential>, AppError> {
-        super::care::register(&self.0, tx, actor, who.account_id(), h, "import").await?;
+        super::care::register(&self.state, tx, actor, who.account_id(), h, "import").await?;
         Ok(None)
     }
 }
