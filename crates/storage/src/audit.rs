@@ -54,7 +54,7 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// The audit log's columns, in the order [`append`] keeps an entry's values.
+/// The audit log's columns, in the order [`write_pending`] writes an entry's values.
 const COLUMNS: &[&str] = &[
     "seq",
     "at",
@@ -69,68 +69,90 @@ const COLUMNS: &[&str] = &[
     "hash",
 ];
 
-/// Appends one entry. A transaction's first entry updates the head row: that takes the
-/// write lock (a row lock on PostgreSQL) until commit, so concurrent appends from several
-/// servers form one chain. Later entries of the same transaction follow the head kept in
-/// the transaction. The entries themselves are kept in the transaction too and inserted,
-/// with the head, by [`write_pending`] at commit; a transaction dropped without commit
-/// leaves neither.
-pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i64> {
-    let (seq, prev_hash): (i64, String) = match tx.audit_head.take() {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => with_tx!(tx, c => sqlx::query_as(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
-        )
-        .fetch_one(&mut *c)
-        .await)?,
-    };
-    let at = now();
-    let before = change.before.map(|v| v.to_string());
-    let after = change.after.map(|v| v.to_string());
-    let hash = entry_hash(
-        &prev_hash,
-        &EntryContent {
-            seq,
-            at,
-            actor_id: actor.id,
-            actor: &actor.label,
-            action: change.action,
-            entity_type: change.entity_type,
-            entity_id: &change.entity_id,
-            before: before.as_deref(),
-            after: after.as_deref(),
-        },
-    );
-    tx.audit_pending.push(vec![
-        Val::Int(seq),
-        Val::At(at),
-        Val::OptInt(actor.id),
-        Val::Text(actor.label.clone()),
-        Val::Text(change.action.to_string()),
-        Val::Text(change.entity_type.to_string()),
-        Val::Text(change.entity_id),
-        Val::OptText(before),
-        Val::OptText(after),
-        Val::Text(prev_hash),
-        Val::Text(hash.clone()),
-    ]);
-    tx.audit_head = Some((seq, hash));
-    Ok(seq)
+/// An entry appended in a transaction, numbered, chained and inserted at its commit.
+pub(crate) struct PendingEntry {
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    before: Option<String>,
+    after: Option<String>,
 }
 
-/// Inserts the entries a transaction appended and stores the head they moved (called by
-/// [`Tx::commit`]).
+/// Appends one entry to the transaction's changes. It is numbered and chained when the
+/// transaction commits ([`write_pending`]): only then is the chain's head locked, so a long
+/// transaction (an import of 20 000 rows) holds up other audited writes for the length of
+/// its commit, not of its work. A transaction dropped without commit leaves no entry.
+pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<()> {
+    tx.audit_pending.push(PendingEntry {
+        at: now(),
+        actor_id: actor.id,
+        actor: actor.label.clone(),
+        action: change.action.to_string(),
+        entity_type: change.entity_type.to_string(),
+        entity_id: change.entity_id,
+        before: change.before.map(|v| v.to_string()),
+        after: change.after.map(|v| v.to_string()),
+    });
+    Ok(())
+}
+
+/// Numbers and chains the entries a transaction appended, inserts them in multi-row
+/// statements and moves the head (called by [`Tx::commit`]). Bumping the head row takes its
+/// lock (a row lock on PostgreSQL; SQLite's write lock is held already) until the commit,
+/// so concurrent transactions, from any server, form one chain.
 pub(crate) async fn write_pending(tx: &mut Tx) -> Result<()> {
     let pending = std::mem::take(&mut tx.audit_pending);
-    crate::bulk::insert(tx, "audit_log", COLUMNS, &pending).await?;
-    if let Some((seq, hash)) = tx.audit_head.take() {
-        with_tx!(tx, c => sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(&hash)
-            .execute(&mut *c)
-            .await
-            .map(|_| ()))?;
+    if pending.is_empty() {
+        return Ok(());
     }
+    let n = i64::try_from(pending.len()).unwrap_or(i64::MAX);
+    // RETURNING gives the new seq and the hash not yet moved: the chain's previous end.
+    let (last, mut prev): (i64, String) = with_tx!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash"
+    )
+    .bind(n)
+    .fetch_one(&mut *c)
+    .await)?;
+    let mut rows = Vec::with_capacity(pending.len());
+    for (seq, e) in (last - n + 1..).zip(pending) {
+        let hash = entry_hash(
+            &prev,
+            &EntryContent {
+                seq,
+                at: e.at,
+                actor_id: e.actor_id,
+                actor: &e.actor,
+                action: &e.action,
+                entity_type: &e.entity_type,
+                entity_id: &e.entity_id,
+                before: e.before.as_deref(),
+                after: e.after.as_deref(),
+            },
+        );
+        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+        rows.push(vec![
+            Val::Int(seq),
+            Val::At(e.at),
+            Val::OptInt(e.actor_id),
+            Val::Text(e.actor),
+            Val::Text(e.action),
+            Val::Text(e.entity_type),
+            Val::Text(e.entity_id),
+            Val::OptText(e.before),
+            Val::OptText(e.after),
+            Val::Text(prev_hash),
+            Val::Text(hash),
+        ]);
+    }
+    crate::bulk::insert(tx, "audit_log", COLUMNS, &rows).await?;
+    with_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 

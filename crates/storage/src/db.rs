@@ -38,14 +38,11 @@ pub enum Db {
 pub struct Tx {
     #[doc(hidden)]
     pub conn: TxConn,
-    /// The audit chain's head as this transaction has moved it (seq, hash), written back
-    /// once at commit. Updating the one head row for every entry made PostgreSQL walk a
-    /// version chain that grows with each update inside the transaction: a 20 000-row
-    /// import took minutes.
-    pub(crate) audit_head: Option<(i64, String)>,
-    /// Audit entries appended but not yet inserted: written at commit in multi-row
-    /// statements (an import of 20 000 rows made 20 000 round trips for them).
-    pub(crate) audit_pending: Vec<Vec<crate::bulk::Val>>,
+    /// Audit entries appended in this transaction, chained and inserted at commit in
+    /// multi-row statements: the chain's head is locked only for the commit (updating it
+    /// for every entry made PostgreSQL walk a growing version chain, and an import held
+    /// every other audited write up for its whole length).
+    pub(crate) audit_pending: Vec<crate::audit::PendingEntry>,
 }
 
 #[doc(hidden)]
@@ -153,7 +150,6 @@ impl Db {
         };
         Ok(Tx {
             conn,
-            audit_head: None,
             audit_pending: Vec::new(),
         })
     }

@@ -449,8 +449,8 @@ pub async fn submit(
     };
 
     // Who is told, read before the transaction: a transaction that waits for a second pool
-    // connection while it holds locks (the tallies' row, the audit head) can starve when
-    // every connection is another submission waiting for those locks.
+    // connection while it holds a lock (the tallies' row) can starve when every connection
+    // is another submission waiting for that lock.
     let told: Vec<i64> = match organisation_id {
         Some(org) => store::handlers_of(&state.db, org)
             .await?
