@@ -440,12 +440,11 @@ pub struct DeliveryTotal {
     pub value_vnd: i64,
 }
 
-/// Deliveries made in `[from, to]`, grouped.
+/// Deliveries made in `period` (`[from, to]`; `None`: all of them), grouped.
 pub async fn delivery_totals(
     db: &Db,
     group: DeliveryGroup,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: Option<(NaiveDate, NaiveDate)>,
 ) -> Result<Vec<DeliveryTotal>> {
     // The commune, body and list year kept on each delivery (migration 0015) and its
     // covering index spare joining every delivery with its household and drive.
@@ -457,11 +456,25 @@ pub async fn delivery_totals(
             " JOIN household_listings l ON l.household_id = d.household_id AND l.year = d.list_year",
         ),
     };
+    // All of them by category: SQLite reaches for the covering index, which hands the
+    // listings lookups household ids in date order; the table gives them in the order they
+    // were written, near each other (measured at province scale: 0.85 s → 0.52 s).
+    let scan = match (db.backend(), group, period) {
+        (crate::Backend::Sqlite, DeliveryGroup::Category, None) => " NOT INDEXED",
+        _ => "",
+    };
+    // Both placeholders are bound either way; without a period they are equal dates that
+    // PostgreSQL accepts (it refuses `NaiveDate::MIN`), and the condition always holds.
+    let (from, to) = period.unwrap_or_default();
+    let within = match period {
+        Some(_) => "d.delivered_on >= $1 AND d.delivered_on <= $2",
+        None => "$1 <= $2",
+    };
     let sql = format!(
         "SELECT d.unit_id, {key} AS key, COUNT(*) AS deliveries, COUNT(DISTINCT d.household_id) AS households,
                 CAST(COALESCE(SUM(d.value_vnd), 0) AS BIGINT) AS value_vnd
-         FROM deliveries d{join}
-         WHERE d.delivered_on >= $1 AND d.delivered_on <= $2
+         FROM deliveries d{scan}{join}
+         WHERE {within}
          GROUP BY d.unit_id, {key} ORDER BY d.unit_id, {key}"
     );
     Ok(

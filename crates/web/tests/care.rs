@@ -482,6 +482,21 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
             elderly["households"], 2,
             "Lê Thị Bảy here, Néang Sa Rênh in Núi Cấm"
         );
+        // Every year at once (the dashboard's default): each delivery is counted once by
+        // commune and once by body.
+        let (status, all) = get(&app, "/api/v1/support/totals", Some(&admin)).await;
+        assert_eq!(status, 200, "{all}");
+        let sum = |list: &str| -> i64 {
+            all[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["deliveries"].as_i64().unwrap())
+                .sum()
+        };
+        let deliveries = app.count("deliveries").await;
+        assert_eq!(sum("by_unit"), deliveries, "{all}");
+        assert_eq!(sum("by_organisation"), deliveries, "{all}");
         let (status, _) = get(&app, "/api/v1/support/totals", Some(&reporter)).await;
         assert_eq!(status, 403);
         let (_, mine) = get(&app, "/api/v1/support/totals?year=2026", Some(&officer)).await;

@@ -1370,14 +1370,15 @@ pub fn support_scope(
     }
 }
 
-/// Support given in a year (deliveries dated in it), rolled up to the communes as they stand
-/// today, limited to the subtree of `within` when given. No personal data.
+/// Support given in a year (deliveries dated in it; every year when `None`), rolled up to the
+/// communes as they stand today, limited to the subtree of `within` when given. No personal
+/// data.
 pub async fn support_totals(
     state: &AppState,
     year: Option<i64>,
     within: Option<i64>,
 ) -> Result<SupportTotals, AppError> {
-    let (from, to) = year_range(year);
+    let period = year.is_some().then(|| year_range(year));
     let tree = state.tree();
     let today = state.clock.today();
     let mut groups: [BTreeMap<String, GroupTotal>; 3] = Default::default();
@@ -1388,9 +1389,9 @@ pub async fn support_totals(
     ];
     // Three independent sums, read side by side.
     let (by_unit, by_category, by_body) = tokio::try_join!(
-        store::delivery_totals(&state.db, kinds[0], from, to),
-        store::delivery_totals(&state.db, kinds[1], from, to),
-        store::delivery_totals(&state.db, kinds[2], from, to),
+        store::delivery_totals(&state.db, kinds[0], period),
+        store::delivery_totals(&state.db, kinds[1], period),
+        store::delivery_totals(&state.db, kinds[2], period),
     )?;
     let mut org_names = HashMap::<i64, String>::new();
     for ((group, out), rows) in
