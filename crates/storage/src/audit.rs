@@ -69,16 +69,21 @@ const COLUMNS: &[&str] = &[
     "hash",
 ];
 
-/// An entry appended in a transaction, numbered, chained and inserted at its commit.
-pub(crate) struct PendingEntry {
-    at: DateTime<Utc>,
-    actor_id: Option<i64>,
-    actor: String,
-    action: String,
-    entity_type: String,
-    entity_id: String,
-    before: Option<String>,
-    after: Option<String>,
+impl AuditEntry {
+    /// What the entry's hash covers.
+    fn content(&self) -> EntryContent<'_> {
+        EntryContent {
+            seq: self.seq,
+            at: self.at,
+            actor_id: self.actor_id,
+            actor: &self.actor,
+            action: &self.action,
+            entity_type: &self.entity_type,
+            entity_id: &self.entity_id,
+            before: self.before_json.as_deref(),
+            after: self.after_json.as_deref(),
+        }
+    }
 }
 
 /// Appends one entry to the transaction's changes. It is numbered and chained when the
@@ -86,15 +91,19 @@ pub(crate) struct PendingEntry {
 /// transaction (an import of 20 000 rows) holds up other audited writes for the length of
 /// its commit, not of its work. A transaction dropped without commit leaves no entry.
 pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<()> {
-    tx.audit_pending.push(PendingEntry {
+    // Numbered and chained at commit.
+    tx.audit_pending.push(AuditEntry {
+        seq: 0,
         at: now(),
         actor_id: actor.id,
         actor: actor.label.clone(),
         action: change.action.to_string(),
         entity_type: change.entity_type.to_string(),
         entity_id: change.entity_id,
-        before: change.before.map(|v| v.to_string()),
-        after: change.after.map(|v| v.to_string()),
+        before_json: change.before.map(|v| v.to_string()),
+        after_json: change.after.map(|v| v.to_string()),
+        prev_hash: String::new(),
+        hash: String::new(),
     });
     Ok(())
 }
@@ -117,34 +126,22 @@ pub(crate) async fn write_pending(tx: &mut Tx) -> Result<()> {
     .fetch_one(&mut *c)
     .await)?;
     let mut rows = Vec::with_capacity(pending.len());
-    for (seq, e) in (last - n + 1..).zip(pending) {
-        let hash = entry_hash(
-            &prev,
-            &EntryContent {
-                seq,
-                at: e.at,
-                actor_id: e.actor_id,
-                actor: &e.actor,
-                action: &e.action,
-                entity_type: &e.entity_type,
-                entity_id: &e.entity_id,
-                before: e.before.as_deref(),
-                after: e.after.as_deref(),
-            },
-        );
-        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+    for (seq, mut e) in (last - n + 1..).zip(pending) {
+        e.seq = seq;
+        e.hash = entry_hash(&prev, &e.content());
+        e.prev_hash = std::mem::replace(&mut prev, e.hash.clone());
         rows.push(vec![
-            Val::Int(seq),
+            Val::Int(e.seq),
             Val::At(e.at),
             Val::OptInt(e.actor_id),
             Val::Text(e.actor),
             Val::Text(e.action),
             Val::Text(e.entity_type),
             Val::Text(e.entity_id),
-            Val::OptText(e.before),
-            Val::OptText(e.after),
-            Val::Text(prev_hash),
-            Val::Text(hash),
+            Val::OptText(e.before_json),
+            Val::OptText(e.after_json),
+            Val::Text(e.prev_hash),
+            Val::Text(e.hash),
         ]);
     }
     crate::bulk::insert(tx, "audit_log", COLUMNS, &rows).await?;
@@ -266,21 +263,7 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             if e.prev_hash != prev {
                 return broken("previous hash does not match");
             }
-            let recomputed = entry_hash(
-                &prev,
-                &EntryContent {
-                    seq: e.seq,
-                    at: e.at,
-                    actor_id: e.actor_id,
-                    actor: &e.actor,
-                    action: &e.action,
-                    entity_type: &e.entity_type,
-                    entity_id: &e.entity_id,
-                    before: e.before_json.as_deref(),
-                    after: e.after_json.as_deref(),
-                },
-            );
-            if recomputed != e.hash {
+            if entry_hash(&prev, &e.content()) != e.hash {
                 return broken("content does not match its hash");
             }
             prev = e.hash;

@@ -42,7 +42,7 @@ pub struct Tx {
     /// multi-row statements: the chain's head is locked only for the commit (updating it
     /// for every entry made PostgreSQL walk a growing version chain, and an import held
     /// every other audited write up for its whole length).
-    pub(crate) audit_pending: Vec<crate::audit::PendingEntry>,
+    pub(crate) audit_pending: Vec<crate::audit::AuditEntry>,
 }
 
 #[doc(hidden)]

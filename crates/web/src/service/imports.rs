@@ -865,7 +865,6 @@ struct HouseholdRows {
 impl HouseholdRows {
     async fn is_listed(
         &mut self,
-        state: &AppState,
         unit_id: i64,
         year: i64,
         key: &str,
@@ -874,7 +873,7 @@ impl HouseholdRows {
         let listed = match self.listed.entry((unit_id, year)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(
-                danvan_storage::care::listed_in(&state.db, unit_id, year)
+                danvan_storage::care::listed_in(&self.state.db, unit_id, year)
                     .await?
                     .into_iter()
                     .collect(),
@@ -923,7 +922,7 @@ impl Rows for HouseholdRows {
                 }
                 let key = super::care::dedupe_key(state, &h.head_name, &h.address);
                 match self
-                    .is_listed(state, h.unit.id, h.year, &key, h.category.code())
+                    .is_listed(h.unit.id, h.year, &key, h.category.code())
                     .await
                 {
                     Ok(true) => problems.push(RowProblem::new(
