@@ -244,8 +244,7 @@ macro_rules! bind_filter {
 pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
     let ids = list_ids(db, f).await?;
     let rows = by_ids(db, &ids).await?;
-    let filter = list_where(f);
-    let count_sql = format!("SELECT COUNT(*) FROM petitions WHERE {filter}");
+    let count_sql = format!("SELECT COUNT(*) FROM ({}) AS p", matching(f, "id"));
     let total: i64 = with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())), f).fetch_one(p).await)?;
     Ok((rows, total))
 }
@@ -253,13 +252,13 @@ pub async fn list(db: &Db, f: &Filter) -> Result<(Vec<Petition>, i64)> {
 /// The ids of [`list`]'s page (`f.limit` from `f.offset`), in its order. A long export
 /// asks for all its ids at once, then reads the rows by id chunk by chunk ([`by_ids`]).
 pub async fn list_ids(db: &Db, f: &Filter) -> Result<Vec<i64>> {
-    let filter = list_where(f);
+    let matching = matching(f, "id, state, due_on, received_on");
     // Pages ask for a page; exports for up to their 100 000 rows (and one more, to tell
     // that the list is longer).
     let limit = f.limit.clamp(1, 100_001);
     let offset = f.offset.max(0);
     let sql = format!(
-        "SELECT id FROM petitions WHERE {filter} ORDER BY {URGENT_FIRST} LIMIT {limit} OFFSET {offset}"
+        "SELECT id FROM ({matching}) AS p ORDER BY {URGENT_FIRST} LIMIT {limit} OFFSET {offset}"
     );
     Ok(
         with_db!(db, p => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), f).fetch_all(p).await)?,
@@ -282,19 +281,32 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Petition>> {
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The `WHERE` of [`list`], with placeholders `$1`…`$6` bound by [`bind_filter!`].
+/// The petitions [`list`] shows, as a `SELECT` of `columns`. A body's cases are those it
+/// holds or was asked to take over: the two sides of that `OR` are read as a `UNION`, each
+/// from its own index alone. PostgreSQL turned the `OR` into bitmap scans that read the
+/// table (19 151 blocks for a body's 20 830 cases at province scale: 3.4 s cold).
+fn matching(f: &Filter, columns: &str) -> String {
+    let filter = list_where(f);
+    match &f.bodies {
+        None => format!("SELECT {columns} FROM petitions WHERE {filter}"),
+        Some(b) => {
+            let b = ids(b);
+            format!(
+                "SELECT {columns} FROM petitions WHERE organisation_id IN ({b}) AND {filter}
+                 UNION SELECT {columns} FROM petitions WHERE transfer_to IN ({b}) AND {filter}"
+            )
+        }
+    }
+}
+
+/// The `WHERE` of [`list`] but for the body (see [`matching`]), with placeholders `$1`…`$6`
+/// bound by [`bind_filter!`].
 fn list_where(f: &Filter) -> String {
     // Ids come from the database and the policy (integers), so inlining them is safe and
     // keeps the statement one text for both backends.
     let mut clauses: Vec<String> = vec!["1 = 1".into()];
     if let Some(u) = &f.units {
         clauses.push(format!("unit_id IN ({})", ids(u)));
-    }
-    if let Some(b) = &f.bodies {
-        let b = ids(b);
-        clauses.push(format!(
-            "(organisation_id IN ({b}) OR transfer_to IN ({b}))"
-        ));
     }
     if f.open_only || f.overdue_on.is_some() {
         clauses.push("state IN ('received', 'accepted', 'assigned')".into());
@@ -426,6 +438,18 @@ pub async fn open_in_unit(db: &Db, unit_id: i64) -> Result<Vec<(i64, String, Str
     .bind(unit_id)
     .fetch_all(p)
     .await)?)
+}
+
+/// Which of these petitions are still open.
+pub async fn still_open(db: &Db, ids: &[i64]) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id FROM petitions WHERE id IN ({}) AND state IN ('received', 'accepted', 'assigned')",
+        self::ids(ids)
+    );
+    Ok(with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?)
 }
 
 /// Petitions merged into `id`.

@@ -31,6 +31,10 @@ pub struct AppState {
     pub views: crate::views::ViewCounter,
     /// Small frequent writes (public submissions, their rate-limit hits) share one commit.
     pub group: danvan_storage::group_commit::GroupCommit,
+    /// The calendar, time limits and routing that received petitions apply, kept briefly.
+    pub rules: Arc<crate::rules::Rules>,
+    /// Each commune's open petitions, ready for the duplicate check, kept briefly.
+    pub open_cases: Arc<crate::open_cases::OpenCases>,
 }
 
 impl AppState {
@@ -64,6 +68,8 @@ impl AppState {
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             pages,
             views: crate::views::ViewCounter::default(),
+            rules: Arc::default(),
+            open_cases: Arc::default(),
         })
     }
 

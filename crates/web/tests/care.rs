@@ -29,6 +29,17 @@ fn codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The id of the organisation whose name starts with `name`, in a list from the API.
+fn organisation_id(orgs: &Value, name: &str) -> i64 {
+    orgs.as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"].as_str().unwrap().starts_with(name))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// The household of the demo register with this head's name, as the officer sees it.
 async fn household_id(app: &TestApp, token: &str, unit: &str, head: &str) -> i64 {
     let (status, list) = get(app, &format!("/api/v1/households?unit={unit}"), Some(token)).await;
@@ -198,15 +209,7 @@ async fn deliveries_warn_of_overlap_and_coverage_shows_who_is_left() {
         let admin = app.token("demo.tinh").await;
         let officer = app.token("demo.longxuyen").await;
         let (_, orgs) = get(&app, "/api/v1/organisations", Some(&admin)).await;
-        let org = |name: &str| {
-            orgs.as_array()
-                .unwrap()
-                .iter()
-                .find(|o| o["name"].as_str().unwrap().starts_with(name))
-                .unwrap()["id"]
-                .as_i64()
-                .unwrap()
-        };
+        let org = |name: &str| organisation_id(&orgs, name);
         let women = org("Hội Liên hiệp Phụ nữ xã Óc Eo");
         let drives_before = app.count("drives").await;
 
@@ -792,4 +795,185 @@ fn sheet(bytes: &[u8]) -> Vec<Vec<Data>> {
     let name = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&name).unwrap();
     range.rows().map(|r| r.to_vec()).collect()
+}
+
+/// Every delivery with its household's commune, its drive's body and list year, and the
+/// listings: what the kept support tallies are checked against.
+type Recount =
+    std::collections::BTreeMap<(i64, String), (i64, std::collections::BTreeSet<i64>, i64)>;
+
+async fn recount(
+    app: &TestApp,
+    group: &str,
+    year: Option<i32>,
+) -> Vec<(i64, String, i64, i64, i64)> {
+    use chrono::Datelike;
+    let deliveries_sql = "SELECT d.household_id, h.unit_id, dr.organisation_id,
+        CAST(dr.list_year AS BIGINT), d.delivered_on, d.value_vnd
+        FROM deliveries d JOIN households h ON h.id = d.household_id JOIN drives dr ON dr.id = d.drive_id";
+    let listings_sql =
+        "SELECT household_id, CAST(year AS BIGINT), category FROM household_listings";
+    type Row = (i64, i64, i64, i64, chrono::NaiveDate, i64);
+    let (deliveries, listings): (Vec<Row>, Vec<(i64, i64, String)>) = match app.db() {
+        danvan_storage::Db::Sqlite(p) => (
+            sqlx::query_as(deliveries_sql).fetch_all(p).await.unwrap(),
+            sqlx::query_as(listings_sql).fetch_all(p).await.unwrap(),
+        ),
+        danvan_storage::Db::Postgres(p) => (
+            sqlx::query_as(deliveries_sql).fetch_all(p).await.unwrap(),
+            sqlx::query_as(listings_sql).fetch_all(p).await.unwrap(),
+        ),
+    };
+    let mut cells = Recount::new();
+    for (household, unit, body, list_year, on, value) in deliveries {
+        if year.is_some_and(|y| on.year() != y) {
+            continue;
+        }
+        let keys: Vec<String> = match group {
+            "unit" => vec![unit.to_string()],
+            "organisation" => vec![body.to_string()],
+            _ => listings
+                .iter()
+                .filter(|(h, y, _)| *h == household && *y == list_year)
+                .map(|(_, _, c)| c.clone())
+                .collect(),
+        };
+        for key in keys {
+            let cell = cells.entry((unit, key)).or_default();
+            cell.0 += 1;
+            cell.1.insert(household);
+            cell.2 += value;
+        }
+    }
+    cells
+        .into_iter()
+        .map(|((unit, key), (n, households, value))| (unit, key, n, households.len() as i64, value))
+        .collect()
+}
+
+#[tokio::test]
+async fn support_tallies_add_up_whatever_order_deliveries_and_listings_come_in() {
+    each_backend!(|app| {
+        let admin = app.token("demo.tinh").await;
+        let officer = app.token("demo.longxuyen").await;
+        let (_, orgs) = get(&app, "/api/v1/organisations", Some(&admin)).await;
+        let org = |name: &str| organisation_id(&orgs, name);
+        let women = org("Hội Liên hiệp Phụ nữ xã Óc Eo");
+        let farmers = org("Hội Nông dân phường Long Xuyên");
+        let drive = |title: &str, body: i64, starts: &str, ends: &str, list_year: i64| {
+            json!({"title": title, "organisation_id": body, "starts_on": starts, "ends_on": ends,
+                   "list_year": list_year, "items": "Quà", "unit_codes": ["30307"]})
+        };
+        let mut drives = Vec::new();
+        for d in [
+            drive("Tết 2025", women, "2025-01-10", "2025-02-10", 2025),
+            drive("Giáp Tết", farmers, "2025-12-01", "2026-01-20", 2026),
+            drive("Tết 2026", women, "2026-01-25", "2026-02-20", 2026),
+        ] {
+            let (status, body) = post(&app, "/api/v1/drives", &admin, d).await;
+            assert_eq!(status, 201, "{body}");
+            drives.push(body["id"].as_i64().unwrap());
+        }
+        let register = |head: &str, category: &str, year: i64| {
+            json!({"unit_code": "30307", "head_name": head, "address": "Khóm Bình Khánh 5",
+                   "category": category, "year": year})
+        };
+        let (status, tam) = post(
+            &app,
+            "/api/v1/households",
+            &officer,
+            register("Trần Văn Tâm", "poor", 2026),
+        )
+        .await;
+        assert_eq!(status, 201, "{tam}");
+        let tam = tam["id"].as_i64().unwrap();
+        let (status, hai) = post(
+            &app,
+            "/api/v1/households",
+            &officer,
+            register("Lý Thị Hai", "disability", 2026),
+        )
+        .await;
+        assert_eq!(status, 201, "{hai}");
+        let hai = hai["id"].as_i64().unwrap();
+        let deliver = |drive: i64, household: i64, on: &str, value: i64| {
+            let app = &app;
+            let officer = officer.clone();
+            let on = on.to_string();
+            async move {
+                let (status, body) = post(
+                    app,
+                    &format!("/api/v1/drives/{drive}/deliveries"),
+                    &officer,
+                    json!({"household_id": household, "value_vnd": value, "delivered_on": on}),
+                )
+                .await;
+                assert_eq!(status, 201, "{body}");
+            }
+        };
+        // Tâm: twice in 2026 (two bodies), once in 2025 on a list he was not yet on, once
+        // in December 2025 from a 2026 drive; Hai once.
+        deliver(drives[0], tam, "2025-01-20", 300_000).await;
+        deliver(drives[1], tam, "2025-12-15", 200_000).await;
+        deliver(drives[2], tam, "2026-02-01", 500_000).await;
+        deliver(drives[2], hai, "2026-02-02", 400_000).await;
+        // Listings after the deliveries: Tâm on the 2025 list and on a second 2026 category,
+        // Hai on the 2026 poor list too.
+        for (head, category, year) in [
+            ("Trần Văn Tâm", "poor", 2025),
+            ("Trần Văn Tâm", "lonely_elderly", 2026),
+            ("Lý Thị Hai", "poor", 2026),
+        ] {
+            let (status, body) = post(
+                &app,
+                "/api/v1/households",
+                &officer,
+                register(head, category, year),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        // Listed again: nothing changes.
+        let (status, _) = post(
+            &app,
+            "/api/v1/households",
+            &officer,
+            register("Trần Văn Tâm", "poor", 2026),
+        )
+        .await;
+        assert_eq!(status, 409);
+
+        for group in [
+            danvan_storage::care::DeliveryGroup::Unit,
+            danvan_storage::care::DeliveryGroup::Organisation,
+            danvan_storage::care::DeliveryGroup::Category,
+        ] {
+            let name = match group {
+                danvan_storage::care::DeliveryGroup::Unit => "unit",
+                danvan_storage::care::DeliveryGroup::Organisation => "organisation",
+                danvan_storage::care::DeliveryGroup::Category => "category",
+            };
+            for year in [None, Some(2025), Some(2026)] {
+                let kept: Vec<(i64, String, i64, i64, i64)> =
+                    danvan_storage::care::delivery_totals(app.db(), group, year.map(i64::from))
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|t| (t.unit_id, t.key, t.deliveries, t.households, t.value_vnd))
+                        .collect();
+                assert_eq!(kept, recount(&app, name, year).await, "{name} in {year:?}");
+            }
+        }
+        // The scenario reached the listings written after their deliveries: Tâm's 2025
+        // delivery counts among the poor of 2025, Hai's among the poor of 2026.
+        let poor = |cells: Vec<(i64, String, i64, i64, i64)>| -> i64 {
+            cells
+                .into_iter()
+                .filter(|c| c.1 == "poor")
+                .map(|c| c.3)
+                .sum()
+        };
+        assert!(poor(recount(&app, "category", Some(2025)).await) >= 1);
+        assert!(poor(recount(&app, "category", Some(2026)).await) >= 2);
+    });
 }

@@ -282,7 +282,13 @@ pub async fn detail(state: &AppState, p: Petition) -> Result<PetitionDetail, App
         })
         .collect();
     let similar = if PetitionState::parse(&p.state).is_some_and(PetitionState::is_open) {
-        svc::similar_open(&state.db, p.unit_id, &p.folded, Some(p.id)).await?
+        svc::similar_open(
+            state,
+            p.unit_id,
+            &danvan_domain::fold::Likeness::of(&p.folded),
+            Some(p.id),
+        )
+        .await?
     } else {
         Vec::new()
     };

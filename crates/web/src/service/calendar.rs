@@ -100,6 +100,7 @@ pub async fn set_day(
     let mut tx = state.db.begin().await?;
     write_day(&mut tx, &super::actor(by), Some(by.account_id), &checked).await?;
     tx.commit().await?;
+    state.rules.forget();
     calendar::all(&state.db)
         .await?
         .into_iter()
@@ -127,5 +128,6 @@ pub async fn remove_day(state: &AppState, by: &Principal, date: &str) -> Result<
     )
     .await?;
     tx.commit().await?;
+    state.rules.forget();
     Ok(())
 }

@@ -166,13 +166,8 @@ pub async fn register(
     let outcome = match existing {
         Some(id) => Registered::Listed(id),
         None => {
-            let sealed = serde_json::to_vec(&Sealed {
-                head_name: h.head_name.clone(),
-                address: h.address.clone(),
-            })
-            .map_err(|e| AppError::Internal(e.to_string()))?;
             let id =
-                store::insert_household(tx, h.unit.id, &state.seal.seal(&sealed), &key, account)
+                store::insert_household(tx, h.unit.id, &seal_household(state, h)?, &key, account)
                     .await?;
             Registered::New(id)
         }
@@ -182,23 +177,108 @@ pub async fn register(
     if !added {
         return Err(AppError::Conflict("duplicate_household"));
     }
-    audit::append(
-        tx,
-        actor,
-        Change {
-            action: match outcome {
-                Registered::New(_) => "household.register",
-                Registered::Listed(_) => "household.list",
-            },
-            entity_type: "household",
-            entity_id: outcome.id().to_string(),
-            before: None,
-            // No name or address in the trail: it is read by people outside the commune.
-            after: Some(json!({"unit_id": h.unit.id, "category": h.category.code(), "year": h.year, "source": source})),
-        },
-    )
-    .await?;
+    audit::append(tx, actor, registered(outcome, h, source)).await?;
     Ok(outcome)
+}
+
+/// [`register`] for a whole file, in multi-row statements: one read of each commune's
+/// households, then the new ones, then the listings; the same audit entries, in the
+/// file's order. Any listing already there refuses the lot (`duplicate_household`).
+pub async fn register_many(
+    state: &AppState,
+    tx: &mut danvan_storage::Tx,
+    actor: &danvan_storage::audit::Actor,
+    account: Option<i64>,
+    households: &[CheckedHousehold],
+    source: &str,
+) -> Result<(), AppError> {
+    let keys: Vec<String> = households
+        .iter()
+        .map(|h| dedupe_key(state, &h.head_name, &h.address))
+        .collect();
+    let mut known: HashMap<(i64, String), i64> = HashMap::new();
+    let mut communes: Vec<i64> = households.iter().map(|h| h.unit.id).collect();
+    communes.sort_unstable();
+    communes.dedup();
+    for unit in communes {
+        known.extend(
+            store::households_by_key(tx, unit)
+                .await?
+                .into_iter()
+                .map(|(key, id)| ((unit, key), id)),
+        );
+    }
+    // A household new to the register is written once, however many of its rows list it.
+    let mut new = Vec::new();
+    let mut planned = std::collections::HashSet::new();
+    for (h, key) in households.iter().zip(&keys) {
+        let id = (h.unit.id, key.clone());
+        if !known.contains_key(&id) && planned.insert(id) {
+            new.push(store::NewHousehold {
+                unit_id: h.unit.id,
+                sealed: seal_household(state, h)?,
+                key: key.clone(),
+            });
+        }
+    }
+    let created = store::insert_households(tx, &new, account).await?;
+    let mut outcomes = Vec::with_capacity(households.len());
+    let mut first_row = std::collections::HashSet::new();
+    for (h, key) in households.iter().zip(&keys) {
+        let id = (h.unit.id, key.clone());
+        let outcome = match (known.get(&id), created.get(&id)) {
+            (Some(&existing), _) => Registered::Listed(existing),
+            // Its first row registers it; the others list it.
+            (None, Some(&new)) if first_row.insert(new) => Registered::New(new),
+            (None, Some(&new)) => Registered::Listed(new),
+            (None, None) => {
+                return Err(AppError::Internal(
+                    "a registered household came back without its id".into(),
+                ));
+            }
+        };
+        outcomes.push(outcome);
+    }
+    let listings: Vec<(i64, &str, i64)> = households
+        .iter()
+        .zip(&outcomes)
+        .map(|(h, o)| (o.id(), h.category.code(), h.year))
+        .collect();
+    let added = store::add_listings(tx, &listings, source, account).await?;
+    if added != listings.len() as u64 {
+        return Err(AppError::Conflict("duplicate_household"));
+    }
+    for (h, outcome) in households.iter().zip(outcomes) {
+        audit::append(tx, actor, registered(outcome, h, source)).await?;
+    }
+    Ok(())
+}
+
+/// A household's name and address as kept at rest.
+fn seal_household(state: &AppState, h: &CheckedHousehold) -> Result<String, AppError> {
+    let sealed = serde_json::to_vec(&Sealed {
+        head_name: h.head_name.clone(),
+        address: h.address.clone(),
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(state.seal.seal(&sealed))
+}
+
+/// The audit entry of a registration.
+fn registered(outcome: Registered, h: &CheckedHousehold, source: &str) -> Change<'static> {
+    Change {
+        action: match outcome {
+            Registered::New(_) => "household.register",
+            Registered::Listed(_) => "household.list",
+        },
+        entity_type: "household",
+        entity_id: outcome.id().to_string(),
+        before: None,
+        // No name or address in the trail: it is read by people outside the commune.
+        after: Some(
+            json!({"unit_id": h.unit.id, "category": h.category.code(), "year": h.year, "source": source}),
+        ),
+    }
 }
 
 pub async fn create_household(
@@ -1378,7 +1458,6 @@ pub async fn support_totals(
     year: Option<i64>,
     within: Option<i64>,
 ) -> Result<SupportTotals, AppError> {
-    let period = year.is_some().then(|| year_range(year));
     let tree = state.tree();
     let today = state.clock.today();
     let mut groups: [BTreeMap<String, GroupTotal>; 3] = Default::default();
@@ -1389,9 +1468,9 @@ pub async fn support_totals(
     ];
     // Three independent sums, read side by side.
     let (by_unit, by_category, by_body) = tokio::try_join!(
-        store::delivery_totals(&state.db, kinds[0], period),
-        store::delivery_totals(&state.db, kinds[1], period),
-        store::delivery_totals(&state.db, kinds[2], period),
+        store::delivery_totals(&state.db, kinds[0], year),
+        store::delivery_totals(&state.db, kinds[1], year),
+        store::delivery_totals(&state.db, kinds[2], year),
     )?;
     let mut org_names = HashMap::<i64, String>::new();
     for ((group, out), rows) in

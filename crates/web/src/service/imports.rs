@@ -772,6 +772,24 @@ trait Rows {
         i: usize,
         checked: &Self::Checked,
     ) -> Result<Option<Credential>, AppError>;
+    /// Writes every checked record, row by row unless the kind writes in bulk.
+    async fn write_all(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        checked: &[Self::Checked],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Credential>, AppError> {
+        let mut credentials = Vec::new();
+        for (i, c) in checked.iter().enumerate() {
+            progress("write", i + 1, checked.len());
+            if let Some(cred) = self.write(tx, actor, who, i, c).await? {
+                credentials.push(cred);
+            }
+        }
+        Ok(credentials)
+    }
 }
 
 /// The one import loop: check every row (listing every problem at once), refuse the file
@@ -812,13 +830,12 @@ async fn run<R: Rows>(
     let actor = who.actor();
     let mut out = Outcome::default();
     let mut tx = state.db.begin().await?;
-    for (i, c) in checked.iter().enumerate() {
-        progress("write", i + 1, total);
-        if let Some(cred) = rows.write(&mut tx, &actor, who, i, c).await? {
-            out.credentials.push(cred);
-        }
-    }
+    out.credentials = rows
+        .write_all(&mut tx, &actor, who, &checked, progress)
+        .await?;
     tx.commit().await?;
+    // A file of holidays changes the calendar that received petitions apply.
+    state.rules.forget();
     out.created = checked.len();
     Ok(out)
 }
@@ -972,6 +989,22 @@ impl Rows for HouseholdRows {
     ) -> Result<Option<Credential>, AppError> {
         super::care::register(&self.state, tx, actor, who.account_id(), h, "import").await?;
         Ok(None)
+    }
+
+    // 20 000 rows one by one were three statements each (17.7 s on PostgreSQL at province
+    // scale); in bulk they are one read per commune and a few multi-row statements.
+    async fn write_all(
+        &mut self,
+        tx: &mut danvan_storage::Tx,
+        actor: &Actor,
+        who: &Importer<'_>,
+        checked: &[Self::Checked],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Credential>, AppError> {
+        super::care::register_many(&self.state, tx, actor, who.account_id(), checked, "import")
+            .await?;
+        progress("write", checked.len(), checked.len());
+        Ok(Vec::new())
     }
 }
 

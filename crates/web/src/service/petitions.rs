@@ -172,40 +172,51 @@ fn due_dates(
 
 /// The body responsible: the rule for (unit, topic), else (unit, any), walking up from the
 /// commune to the province. `None`: nobody yet, the unit's officers route it by hand.
-pub async fn route(state: &AppState, unit_id: i64, topic: Topic) -> Result<Option<i64>, AppError> {
-    let rules = store::routing_rules(&state.db).await?;
+fn route(
+    state: &AppState,
+    rules: &[danvan_storage::petitions::RoutingRule],
+    unit_id: i64,
+    topic: Topic,
+) -> Option<i64> {
     for u in unit_and_ancestors(state, unit_id) {
         for t in [topic.code(), "*"] {
             if let Some(r) = rules.iter().find(|r| r.unit_id == u && r.topic == t) {
-                return Ok(Some(r.organisation_id));
+                return Some(r.organisation_id);
             }
         }
     }
-    Ok(None)
+    None
 }
 
-/// Open petitions about the same unit that read like `folded`, most alike first.
+/// Open petitions about the same unit that read like `this`, most alike first.
 pub async fn similar_open(
-    db: &Db,
+    state: &AppState,
     unit_id: i64,
-    folded: &str,
+    this: &Likeness,
     except: Option<i64>,
 ) -> Result<Vec<Similar>, AppError> {
-    let this = Likeness::of(folded);
-    let mut out: Vec<Similar> = store::open_in_unit(db, unit_id)
+    let mut out: Vec<Similar> = state
+        .open_cases
+        .of(&state.db, unit_id)
         .await?
-        .into_iter()
-        .filter(|(id, ..)| Some(*id) != except)
-        .filter_map(|(id, code, title, f)| {
-            let score = this.to(&f);
-            (score >= SIMILAR_THRESHOLD).then_some(Similar {
-                id,
-                tracking_code: code,
-                title,
+        .iter()
+        .filter(|c| Some(c.id) != except)
+        .filter_map(|c| {
+            let score = this.to(&c.likeness);
+            (score >= SIMILAR_THRESHOLD).then(|| Similar {
+                id: c.id,
+                tracking_code: c.tracking_code.clone(),
+                title: c.title.clone(),
                 score: (score * 100.0).round() / 100.0,
             })
         })
         .collect();
+    if !out.is_empty() {
+        // The kept list may hold cases closed since it was read.
+        let ids: Vec<i64> = out.iter().map(|s| s.id).collect();
+        let open = store::still_open(&state.db, &ids).await?;
+        out.retain(|s| open.contains(&s.id));
+    }
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out.truncate(5);
     Ok(out)
@@ -418,12 +429,12 @@ pub async fn submit(
         stored.push((name, super::store_file(state, u.bytes).await?));
     }
 
-    let limit = time_limit(&state.db, kind).await?;
-    let cal = danvan_storage::calendar::work_calendar(&state.db).await?;
-    let (accept_due, due_on) = due_dates(&cal, &limit, received_on);
-    let organisation_id = route(state, unit.id, topic).await?;
+    let rules = state.rules.get(&state.db).await?;
+    let (accept_due, due_on) = due_dates(&rules.calendar, &rules.limit(kind), received_on);
+    let organisation_id = route(state, &rules.routing, unit.id, topic);
     let folded = fold(&format!("{title} {content}"));
-    let similar = similar_open(&state.db, unit.id, &folded, None).await?;
+    let likeness = Likeness::of(&folded);
+    let similar = similar_open(state, unit.id, &likeness, None).await?;
     let contact = Contact {
         name,
         phone,
@@ -499,6 +510,15 @@ pub async fn submit(
     let petition = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    state.open_cases.received(
+        petition.unit_id,
+        crate::open_cases::OpenCase {
+            id,
+            tracking_code: petition.tracking_code.clone(),
+            title: petition.title.clone(),
+            likeness,
+        },
+    );
     Ok(Submitted { petition, similar })
 }
 
@@ -1503,6 +1523,7 @@ pub async fn set_rule(
     )
     .await?;
     tx.commit().await?;
+    state.rules.forget();
     Ok(id)
 }
 
@@ -1525,6 +1546,7 @@ pub async fn delete_rule(state: &AppState, who: &Principal, id: i64) -> Result<(
     )
     .await?;
     tx.commit().await?;
+    state.rules.forget();
     Ok(())
 }
 
@@ -1587,6 +1609,7 @@ pub async fn set_time_limit(
     )
     .await?;
     tx.commit().await?;
+    state.rules.forget();
     Ok(limit)
 }
 
