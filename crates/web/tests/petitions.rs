@@ -1289,6 +1289,25 @@ async fn duplicates_are_offered_and_merged_into_one_case() {
         let seen = public_view(&app, &second_code).await;
         assert_eq!(seen["merged_into"], first_code.as_str());
         assert_eq!(seen["state"], "received", "the case's state");
+        // A third report of the same matter is shown the case, not the petition merged
+        // into it (the server's kept list of open cases still holds it).
+        let mut third = form(
+            "feedback",
+            "Đèn đường Trần Hưng Đạo vẫn hỏng",
+            "Cột đèn đường trên đường Trần Hưng Đạo gần chợ Long Xuyên bị hỏng hơn một tháng, buổi tối rất tối và nguy hiểm.",
+        );
+        third["channel"] = json!("hotline");
+        third["petitioner"] = json!({"name": "Trần Văn Út", "phone": "0912 345 678"});
+        let (s, r) = post(&app, "/api/v1/petitions", &officer, third).await;
+        assert_eq!(s, 201, "{r}");
+        let offered: Vec<&str> = r["similar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["tracking_code"].as_str().unwrap())
+            .collect();
+        assert!(offered.contains(&first_code.as_str()), "{r}");
+        assert!(!offered.contains(&second_code.as_str()), "{r}");
 
         // The case answers for both; both petitioners now belong to it.
         let (s, _) = act(&app, &body.token, first_id, json!({"action": "accept"})).await;
@@ -1358,7 +1377,10 @@ async fn duplicates_are_offered_and_merged_into_one_case() {
         assert_eq!((s, left.as_array().unwrap().len()), (200, 0));
         // A merged petition counts once, with its case.
         let row = body_stats(&app, body.org).await;
-        assert_eq!(row["received"], 2, "first and the unrelated one: {row}");
+        assert_eq!(
+            row["received"], 3,
+            "first, the unrelated one and the third report: {row}"
+        );
     });
 }
 
