@@ -72,6 +72,18 @@ pub async fn max_id(db: &Db, table: &'static str) -> Result<i64> {
     )
 }
 
+/// Refreshes PostgreSQL's statistics of tables a bulk load is filling. Without them the
+/// statements that triggers run are planned once per connection as if the tables were
+/// empty, and keep that plan (a sequential scan per row) as the tables grow. SQLite's
+/// planner does not need them.
+pub async fn analyze(db: &Db, tables: &[&'static str]) -> Result<()> {
+    if let Db::Postgres(p) = db {
+        let sql = format!("ANALYZE {}", tables.join(", "));
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+    }
+    Ok(())
+}
+
 /// After explicit ids, PostgreSQL's identity sequences must move past them.
 pub async fn sync_sequence(tx: &mut Tx, backend: Backend, table: &'static str) -> Result<()> {
     if backend == Backend::Postgres {
