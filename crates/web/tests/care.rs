@@ -878,24 +878,19 @@ async fn support_tallies_add_up_whatever_order_deliveries_and_listings_come_in()
             json!({"unit_code": "30307", "head_name": head, "address": "Khóm Bình Khánh 5",
                    "category": category, "year": year})
         };
-        let (status, tam) = post(
-            &app,
-            "/api/v1/households",
-            &officer,
-            register("Trần Văn Tâm", "poor", 2026),
-        )
-        .await;
-        assert_eq!(status, 201, "{tam}");
-        let tam = tam["id"].as_i64().unwrap();
-        let (status, hai) = post(
-            &app,
-            "/api/v1/households",
-            &officer,
-            register("Lý Thị Hai", "disability", 2026),
-        )
-        .await;
-        assert_eq!(status, 201, "{hai}");
-        let hai = hai["id"].as_i64().unwrap();
+        let mut registered = Vec::new();
+        for (head, category) in [("Trần Văn Tâm", "poor"), ("Lý Thị Hai", "disability")] {
+            let (status, h) = post(
+                &app,
+                "/api/v1/households",
+                &officer,
+                register(head, category, 2026),
+            )
+            .await;
+            assert_eq!(status, 201, "{h}");
+            registered.push(h["id"].as_i64().unwrap());
+        }
+        let (tam, hai) = (registered[0], registered[1]);
         let deliver = |drive: i64, household: i64, on: &str, value: i64| {
             let app = &app;
             let officer = officer.clone();
