@@ -43,6 +43,18 @@ pub struct Tx {
     /// for every entry made PostgreSQL walk a growing version chain, and an import held
     /// every other audited write up for its whole length).
     pub(crate) audit_pending: Vec<crate::audit::AuditEntry>,
+    /// Search documents of petitions created in this transaction, written at commit (or
+    /// before any other write to the index) in one multi-row statement. On SQLite every
+    /// savepoint flushes FTS5's pending terms into a new segment: written per change of a
+    /// group commit, each petition cost a segment and the merges that follow.
+    pub(crate) search_pending: Vec<crate::search::Doc>,
+}
+
+/// How far a transaction's deferred writes reached, to drop a failed change's part of them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PendingMark {
+    audit: usize,
+    search: usize,
 }
 
 #[doc(hidden)]
@@ -151,6 +163,7 @@ impl Db {
         Ok(Tx {
             conn,
             audit_pending: Vec::new(),
+            search_pending: Vec::new(),
         })
     }
 
@@ -210,11 +223,26 @@ impl Db {
 
 impl Tx {
     pub async fn commit(mut self) -> Result<()> {
+        crate::search::write_pending(&mut self).await?;
         crate::audit::write_pending(&mut self).await?;
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+
+    /// Where the deferred writes stand now.
+    pub(crate) fn pending_mark(&self) -> PendingMark {
+        PendingMark {
+            audit: self.audit_pending.len(),
+            search: self.search_pending.len(),
+        }
+    }
+
+    /// Drops the deferred writes made since `mark` (their change was rolled back).
+    pub(crate) fn forget_pending_since(&mut self, mark: PendingMark) {
+        self.audit_pending.truncate(mark.audit);
+        self.search_pending.truncate(mark.search);
     }
 }

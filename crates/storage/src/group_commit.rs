@@ -105,7 +105,7 @@ async fn run_batch(db: &Db, jobs: Vec<Job>) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let mut replies = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let pending = tx.audit_pending.len();
+        let pending = tx.pending_mark();
         with_tx!(&mut tx, c => sqlx::query("SAVEPOINT change").execute(&mut *c).await.map(|_| ()))?;
         let (ok, reply) = job(&mut tx).await;
         if ok {
@@ -116,8 +116,9 @@ async fn run_batch(db: &Db, jobs: Vec<Job>) -> Result<(), StoreError> {
                 sqlx::query("ROLLBACK TO SAVEPOINT change").execute(&mut *c).await?;
                 sqlx::query("RELEASE SAVEPOINT change").execute(&mut *c).await.map(|_| ())
             })?;
-            // Its audit entries, kept for the commit, go back with the rest.
-            tx.audit_pending.truncate(pending);
+            // Its audit entries and search documents, kept for the commit, go back with
+            // the rest.
+            tx.forget_pending_since(pending);
             // Its answer is its own error whatever the batch does.
             reply(Ok(()));
         }

@@ -5,7 +5,7 @@
 //! version it was read at: two officers acting at once cannot overwrite each other.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use danvan_domain::petition::TimeLimit;
+use danvan_domain::petition::{State, TimeLimit};
 use serde::Serialize;
 
 use crate::{Backend, Db, Result, StoreError, Tx, now, with_db, with_tx};
@@ -127,7 +127,7 @@ pub async fn create(tx: &mut Tx, p: &NewPetition) -> Result<i64> {
     .await)
     .map_err(|e| StoreError::from_write(e, "tracking_code_taken"))?;
     let id = id.ok_or_else(|| StoreError::Conflict("tracking_code_taken"))?;
-    crate::search::index_petition(tx, id).await?;
+    crate::search::index_new_petition(tx, id).await?;
     Ok(id)
 }
 
@@ -457,11 +457,20 @@ pub async fn still_open(db: &Db, ids: &[i64]) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // The state is filtered here, not in SQL: given `state IN (…)` too, SQLite's planner
+    // chose to scan the open petitions' state index instead of looking the ids up (25 ms
+    // instead of microseconds at province scale, with a list of twenty ids).
     let sql = format!(
-        "SELECT id FROM petitions WHERE id IN ({}) AND state IN ('received', 'accepted', 'assigned')",
+        "SELECT id, state FROM petitions WHERE id IN ({})",
         self::ids(ids)
     );
-    Ok(with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?)
+    let rows: Vec<(i64, String)> =
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, state)| State::parse(state).is_some_and(State::is_open))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Petitions merged into `id`.

@@ -30,7 +30,7 @@ pub fn exact_form(s: &str) -> String {
 
 /// One row of the index, before folding.
 #[derive(Debug, Clone)]
-struct Doc {
+pub(crate) struct Doc {
     kind: &'static str,
     ref_id: i64,
     title: String,
@@ -249,8 +249,23 @@ fn petition_docs(p: PetitionRow) -> (Doc, Option<Doc>) {
 const DOC_COLUMNS: &str = "kind, ref_id, title, body, folded_title, folded_body, exact_text, url, unit_id, \
 organisation_id, field, state, year, public, updated_at";
 
+/// Writes the documents deferred by [`index_new_petition`] (called by [`Tx::commit`], and
+/// before any other write to the index, so that writes stay in order).
+pub(crate) async fn write_pending(tx: &mut Tx) -> Result<()> {
+    if tx.search_pending.is_empty() {
+        return Ok(());
+    }
+    let pending = std::mem::take(&mut tx.search_pending);
+    write_rows(tx, &pending).await
+}
+
 /// Writes `docs` (new rows, or replacing the rows of the same kind and id).
 async fn write(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
+    write_pending(tx).await?;
+    write_rows(tx, docs).await
+}
+
+async fn write_rows(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
     // 15 values a row: 400 rows stay well under both backends' limits on bound parameters.
     for chunk in docs.chunks(400) {
         with_tx!(tx, c => {
@@ -286,6 +301,7 @@ async fn write(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
 }
 
 async fn remove(tx: &mut Tx, kind: &str, ref_id: i64) -> Result<()> {
+    write_pending(tx).await?;
     with_tx!(tx, c => sqlx::query("DELETE FROM search_documents WHERE kind = $1 AND ref_id = $2")
         .bind(kind)
         .bind(ref_id)
@@ -334,6 +350,19 @@ pub async fn index_petition(tx: &mut Tx, id: i64) -> Result<()> {
             remove(tx, "answer", id).await
         }
     }
+}
+
+/// Indexes a petition just written, at commit ([`Tx::search_pending`]): it has no answer
+/// yet, so there is none to take out.
+pub async fn index_new_petition(tx: &mut Tx, id: i64) -> Result<()> {
+    let sql = format!("{PETITION_SQL} WHERE id = $1");
+    let row: Option<PetitionRow> = with_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(&mut *c).await)?;
+    if let Some(row) = row {
+        let (staff, _) = petition_docs(row);
+        tx.search_pending.push(staff);
+    }
+    Ok(())
 }
 
 /// Rows of a large table read at once by [`rebuild`].

@@ -464,7 +464,7 @@ async fn create_request(
         ..Default::default()
     };
     let done = svc::submit(&state, Source::Open311(&key_name), &input, Vec::new()).await?;
-    let p = done.petition;
+    let p = done;
     Ok((
         StatusCode::CREATED,
         Json(vec![ReceiptOut {

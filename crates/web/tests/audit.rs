@@ -179,13 +179,41 @@ async fn the_admin_browses_and_filters_the_trail() {
 
 /// Submissions share commits: changes queued while a batch runs are written together, each
 /// in its own savepoint. A change that fails takes back its own writes (and its audit
-/// entries) only; the others are committed, answered, and chained without a gap.
+/// entries and search documents, kept for the commit) only; the others are committed,
+/// answered, and chained without a gap.
 #[tokio::test]
 async fn a_group_commit_keeps_the_good_changes_and_drops_the_failed_ones() {
     use danvan_storage::StoreError;
     use danvan_storage::audit::{Actor, Change};
     use danvan_storage::group_commit::GroupCommit;
     each_backend!(|app| {
+        // Two petitions whose search documents the changes 1 (kept) and 3 (refused) write
+        // again.
+        let mut petitions = Vec::new();
+        for title in ["Đèn đường hư khóm Đông Thịnh", "Cống nghẹt khóm Mỹ Thới"]
+        {
+            let (s, r) = common::call(
+                &app,
+                reqwest::Method::POST,
+                "/api/v1/petitions",
+                None,
+                Some(serde_json::json!({
+                "kind": "feedback", "field": "construction", "unit_code": "30307",
+                "title": title, "content": "Nội dung đủ dài để mô tả sự việc.",
+                "petitioner": {"name": "Trần Thị Thử", "phone": "0913 579 246"}, "consent": true})),
+            )
+            .await;
+            assert_eq!(s, 201, "{r}");
+            petitions.push(r["id"].as_i64().unwrap());
+        }
+        let petitions: [i64; 2] = [petitions[0], petitions[1]];
+        app.exec(&format!(
+            "DELETE FROM search_documents WHERE kind = 'petition' AND ref_id IN ({}, {})",
+            petitions[0], petitions[1]
+        ))
+        .await;
+        let indexed =
+            |id: i64| format!("search_documents WHERE kind = 'petition' AND ref_id = {id}");
         let group = GroupCommit::start(app.db().clone());
         let before = danvan_storage::audit::verify(app.db())
             .await
@@ -208,6 +236,10 @@ async fn a_group_commit_keeps_the_good_changes_and_drops_the_failed_ones() {
                                 .await?;
                             danvan_storage::rate_limit::hit_in(tx, &format!("group:{i}"), 5, 3600)
                                 .await?;
+                            if i == 1 || i == 3 {
+                                let id = petitions[usize::from(i == 3)];
+                                danvan_storage::search::index_new_petition(tx, id).await?;
+                            }
                             if i == 0 {
                                 // Holds the first batch open while the others queue.
                                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -244,5 +276,15 @@ async fn a_group_commit_keeps_the_good_changes_and_drops_the_failed_ones() {
             .count("audit_log WHERE action = 'test.group' AND entity_id IN ('3', '10', '17')")
             .await;
         assert_eq!(refused_rows, 0);
+        assert_eq!(
+            app.count(&indexed(petitions[0])).await,
+            1,
+            "kept change's document"
+        );
+        assert_eq!(
+            app.count(&indexed(petitions[1])).await,
+            0,
+            "refused change's document"
+        );
     });
 }

@@ -53,16 +53,15 @@ pub async fn submit(
     };
     let staff = caller.principal.is_some();
     let done = svc::submit(&state, source, &input, Vec::new()).await?;
-    let p = done.petition;
     Ok((
         StatusCode::CREATED,
         ApiJson(ReceiptOut {
-            id: p.id,
-            tracking_url: format!("/kien-nghi/{}", p.tracking_code),
-            tracking_code: p.tracking_code,
-            state: p.state,
-            due_date: p.due_on,
-            accept_due: p.accept_due,
+            id: done.id,
+            tracking_url: format!("/kien-nghi/{}", done.tracking_code),
+            tracking_code: done.tracking_code,
+            state: PetitionState::Received.code().to_string(),
+            due_date: done.due_on,
+            accept_due: done.accept_due,
             similar: staff.then_some(done.similar),
         }),
     ))

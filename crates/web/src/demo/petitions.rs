@@ -211,8 +211,8 @@ pub async fn load(state: &AppState, org_ids: &[i64]) -> Result<(), AppError> {
             }
             _ => svc::submit(state, Source::Public, &input(c), Vec::new()).await?,
         };
-        ids.push(done.petition.id);
-        codes.push(done.petition.tracking_code);
+        ids.push(done.id);
+        codes.push(done.tracking_code);
     }
     let id = |i: usize| ids.get(i).copied().ok_or(AppError::NotFound);
     let code = |i: usize| codes.get(i).cloned().ok_or(AppError::NotFound);

@@ -214,8 +214,9 @@ pub async fn submit(State(state): State<AppState>, caller: Caller, form: Multipa
         return form_page(&state, &caller, false, input, Some(e)).await;
     }
     match svc::submit(&state, Source::Public, &input, uploads).await {
-        Ok(done) => Redirect::to(&format!("/kien-nghi/{}?moi=1", done.petition.tracking_code))
-            .into_response(),
+        Ok(done) => {
+            Redirect::to(&format!("/kien-nghi/{}?moi=1", done.tracking_code)).into_response()
+        }
         Err(e) => form_page(&state, &caller, false, input, Some(e)).await,
     }
 }
@@ -234,7 +235,7 @@ pub async fn staff_submit(
         Err(e) => return form_page(&state, &caller, true, SubmitInput::default(), Some(e)).await,
     };
     match svc::submit(&state, Source::Staff(&who), &input, uploads).await {
-        Ok(done) => Redirect::to(&format!("/xu-ly/{}?moi=1", done.petition.id)).into_response(),
+        Ok(done) => Redirect::to(&format!("/xu-ly/{}?moi=1", done.id)).into_response(),
         Err(e) => form_page(&state, &caller, true, input, Some(e)).await,
     }
 }

@@ -222,8 +222,13 @@ pub async fn similar_open(
     Ok(out)
 }
 
+/// A petition taken in, as written (its state is `received`): the caller answers from this
+/// without reading the petition back.
 pub struct Submitted {
-    pub petition: Petition,
+    pub id: i64,
+    pub tracking_code: String,
+    pub accept_due: NaiveDate,
+    pub due_on: NaiveDate,
     pub similar: Vec<Similar>,
 }
 
@@ -434,7 +439,11 @@ pub async fn submit(
     let organisation_id = route(state, &rules.routing, unit.id, topic);
     let folded = fold(&format!("{title} {content}"));
     let likeness = Likeness::of(&folded);
-    let similar = similar_open(state, unit.id, &likeness, None).await?;
+    // Only staff are shown cases that read alike (citizens never see other petitions).
+    let similar = match by {
+        Some(_) => similar_open(state, unit.id, &likeness, None).await?,
+        None => Vec::new(),
+    };
     let contact = Contact {
         name,
         phone,
@@ -502,24 +511,28 @@ pub async fn submit(
         actor,
         unit_code: unit.code.clone(),
     };
+    let (unit_id, title) = (receipt.new.unit_id, receipt.new.title.clone());
     // Written in the next group commit, answered once it is durable.
-    let id = state
+    let (id, tracking_code) = state
         .group
         .write(move |tx| Box::pin(async move { receive(tx, receipt).await }))
         .await?;
-    let petition = store::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     state.open_cases.received(
-        petition.unit_id,
+        unit_id,
         crate::open_cases::OpenCase {
             id,
-            tracking_code: petition.tracking_code.clone(),
-            title: petition.title.clone(),
+            tracking_code: tracking_code.clone(),
+            title,
             likeness,
         },
     );
-    Ok(Submitted { petition, similar })
+    Ok(Submitted {
+        id,
+        tracking_code,
+        accept_due,
+        due_on,
+        similar,
+    })
 }
 
 /// A checked submission, ready to be written ([`receive`]).
@@ -538,8 +551,8 @@ struct Receipt {
 }
 
 /// Writes a received petition with its petitioner, first event, files, notices and audit
-/// entry (inside a group commit's batch). Returns its id.
-async fn receive(tx: &mut Tx, mut r: Receipt) -> Result<i64, AppError> {
+/// entry (inside a group commit's batch). Returns its id and tracking code.
+async fn receive(tx: &mut Tx, mut r: Receipt) -> Result<(i64, String), AppError> {
     // A collision of 60 random bits is practically impossible; one retry covers it anyway.
     let id = match store::create(tx, &r.new).await {
         Err(danvan_storage::StoreError::Conflict(_)) => {
@@ -618,7 +631,7 @@ async fn receive(tx: &mut Tx, mut r: Receipt) -> Result<i64, AppError> {
         },
     )
     .await?;
-    Ok(id)
+    Ok((id, r.new.tracking_code))
 }
 
 /// Writes a changed petition; someone else's change since it was read is `petition_changed`.
