@@ -226,7 +226,6 @@ struct Formats {
     date: Format,
     datetime: Format,
     vnd: Format,
-    text: Format,
 }
 
 impl SheetWriter {
@@ -246,17 +245,29 @@ impl SheetWriter {
                     .set_background_color("#DDEBF7");
                 let sheet = workbook.add_worksheet_with_constant_memory()?;
                 sheet.set_name(sheet_name(title))?;
+                let formats = Formats {
+                    date: Format::new().set_num_format("dd/mm/yyyy"),
+                    datetime: Format::new().set_num_format("dd/mm/yyyy hh:mm"),
+                    vnd: Format::new().set_num_format("#,##0 \"₫\""),
+                };
                 for (col, c) in columns.iter().enumerate() {
                     sheet.write_string_with_format(0, col as u16, clip(&c.title), &header)?;
+                    // Cells written without a format take their column's: a format given
+                    // with every cell was looked up in a hash table each time (a quarter of
+                    // the time spent writing 100 000 rows).
+                    let format = match c.kind {
+                        Kind::Date => Some(&formats.date),
+                        Kind::DateTime => Some(&formats.datetime),
+                        Kind::Vnd => Some(&formats.vnd),
+                        _ => None,
+                    };
+                    if let Some(format) = format {
+                        sheet.set_column_format(col as u16, format)?;
+                    }
                 }
                 Out::Xlsx {
                     workbook,
-                    formats: Box::new(Formats {
-                        date: Format::new().set_num_format("dd/mm/yyyy"),
-                        datetime: Format::new().set_num_format("dd/mm/yyyy hh:mm"),
-                        vnd: Format::new().set_num_format("#,##0 \"₫\""),
-                        text: Format::new(),
-                    }),
+                    formats: Box::new(formats),
                 }
             }
             FileFormat::Csv => {
@@ -291,9 +302,9 @@ impl SheetWriter {
             Out::Xlsx { workbook, formats } => {
                 let sheet = workbook.worksheet_from_index(0)?;
                 let r = self.rows as u32;
-                for (col, cell) in row.iter().take(ncols).enumerate() {
+                for (col, (cell, column)) in row.iter().zip(&self.columns).enumerate() {
                     self.widths[col] = self.widths[col].max(shown_len(cell));
-                    write_cell(sheet, r, col as u16, cell, formats)?;
+                    write_cell(sheet, r, col as u16, cell, column.kind, formats)?;
                 }
             }
             Out::Csv(w) => {
@@ -344,11 +355,13 @@ fn csv_error(e: csv::Error) -> ExportError {
     ExportError::Csv(e.to_string())
 }
 
+/// Writes one cell; a date or amount in a column of its kind takes the column's format.
 fn write_cell(
     sheet: &mut rust_xlsxwriter::Worksheet,
     r: u32,
     c: u16,
     cell: &Cell,
+    column: Kind,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match cell {
@@ -358,7 +371,7 @@ fn write_cell(
         // Written as a string cell: Excel never evaluates it, even if it starts with `=`, so
         // no neutralising prefix is needed here.
         Cell::Text(s) => {
-            sheet.write_string_with_format(r, c, clip(s), &f.text)?;
+            sheet.write_string(r, c, clip(s))?;
         }
         Cell::Integer(n) => {
             sheet.write_number(r, c, *n as f64)?;
@@ -367,7 +380,11 @@ fn write_cell(
             sheet.write_number(r, c, *n)?;
         }
         Cell::Date(d) => {
-            sheet.write_datetime_with_format(r, c, excel_date(*d)?, &f.date)?;
+            let day = excel_date(*d)?;
+            match column {
+                Kind::Date => sheet.write_datetime(r, c, day)?,
+                _ => sheet.write_datetime_with_format(r, c, day, &f.date)?,
+            };
         }
         Cell::DateTime(at) => {
             let local = vietnam(at);
@@ -376,10 +393,16 @@ fn write_cell(
                 local.minute() as u8,
                 local.second(),
             )?;
-            sheet.write_datetime_with_format(r, c, when, &f.datetime)?;
+            match column {
+                Kind::DateTime => sheet.write_datetime(r, c, when)?,
+                _ => sheet.write_datetime_with_format(r, c, when, &f.datetime)?,
+            };
         }
         Cell::Vnd(v) => {
-            sheet.write_number_with_format(r, c, *v, &f.vnd)?;
+            match column {
+                Kind::Vnd => sheet.write_number(r, c, *v)?,
+                _ => sheet.write_number_with_format(r, c, *v, &f.vnd)?,
+            };
         }
         Cell::Bool(b) => {
             sheet.write_boolean(r, c, *b)?;

@@ -26,6 +26,9 @@ pub struct Config {
     pub mail_enabled: bool,
     /// Spreadsheet exports of more rows than this are built in the background.
     pub export_async_rows: i64,
+    /// Rows a background export reads per query (and holds in memory, twice: one chunk is
+    /// read while the last is written).
+    pub export_chunk_rows: i64,
     /// Seconds a public page stays in the page cache (0: none). Several servers: each one's
     /// changes show on the others' cached pages within this time.
     pub page_cache_secs: u64,
@@ -50,6 +53,7 @@ impl Default for Config {
             petition_limit: 10,
             mail_enabled: false,
             export_async_rows: crate::export::ASYNC_ROWS,
+            export_chunk_rows: crate::export::CHUNK,
             page_cache_secs: 5,
             public_url: None,
         }

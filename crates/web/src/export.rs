@@ -30,8 +30,9 @@ pub const MAX_ROWS: i64 = 100_000;
 /// `Config::export_async_rows`): the request answers 202 at once and the file waits on
 /// "Tải về" (`/tai-ve`).
 pub const ASYNC_ROWS: i64 = 5_000;
-/// Rows a background export reads per query, between progress updates.
-const CHUNK: i64 = 10_000;
+/// Rows a background export reads per query, between progress updates (the default of
+/// `Config::export_chunk_rows`).
+pub const CHUNK: i64 = 10_000;
 
 /// Where the next window of a list starts: the rows already read. A chunked read of
 /// petitions also keeps the ids of the whole list in order, read once, so that each chunk is
@@ -216,7 +217,7 @@ async fn petitions(
             };
             let from = (at.offset.max(0) as usize).min(ids.len());
             let to = from.saturating_add(limit.max(0) as usize).min(ids.len());
-            let rows = danvan_storage::petitions::by_ids(&state.db, &ids[from..to]).await?;
+            let rows = danvan_storage::petitions::listed_by_ids(&state.db, &ids[from..to]).await?;
             (rows, total)
         }
     };
@@ -1138,8 +1139,9 @@ async fn build(state: &AppState, e: &Export) -> Result<i64, AppError> {
     } else {
         Format::Xlsx
     };
+    let chunk_rows = state.config.export_chunk_rows.max(1);
     let mut at = Cursor::chunked();
-    let (first, total) = window(state, Some(&who), kind, &f, CHUNK, &mut at).await?;
+    let (first, total) = window(state, Some(&who), kind, &f, chunk_rows, &mut at).await?;
     if total > MAX_ROWS {
         return Err(too_large(total));
     }
@@ -1149,27 +1151,37 @@ async fn build(state: &AppState, e: &Export) -> Result<i64, AppError> {
         Format::Csv => danvan_export::FileFormat::Csv,
     };
     let failed = |e: danvan_export::ExportError| AppError::Internal(e.to_string());
-    // Rows go to the file chunk by chunk as they are read: memory holds one chunk, not the list.
+    // Rows go to the file chunk by chunk as they are read: memory holds two chunks, not the
+    // list. The next chunk is read while the last one is written (the two took about as long).
     let mut sheet = danvan_export::SheetWriter::new(file_format, &first.title, &first.columns)
         .map_err(failed)?;
     let mut chunk = first;
     loop {
         let read = chunk.rows.len();
-        let written;
-        (sheet, written) = tokio::task::spawn_blocking(move || {
+        // A list that grows while it is read stops within a chunk of the export's limit.
+        let last = read < chunk_rows as usize || sheet.rows() as i64 + read as i64 >= MAX_ROWS;
+        let writing = tokio::task::spawn_blocking(move || {
             let written = chunk.rows.iter().try_for_each(|r| sheet.push(r));
             (sheet, written)
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        });
+        let reading = async {
+            match last {
+                true => Ok(None),
+                false => window(state, Some(&who), kind, &f, chunk_rows, &mut at)
+                    .await
+                    .map(|(next, _)| Some(next)),
+            }
+        };
+        let (wrote, next) = tokio::join!(writing, reading);
+        let written;
+        (sheet, written) = wrote.map_err(|e| AppError::Internal(e.to_string()))?;
         written.map_err(failed)?;
         let done = sheet.rows() as i64;
         exports::progress(&state.db, e.id, done, total.max(done)).await?;
-        // A list that grows while it is read stops within a chunk of the export's limit.
-        if read < CHUNK as usize || done >= MAX_ROWS {
-            break;
+        match next? {
+            Some(next) => chunk = next,
+            None => break,
         }
-        chunk = window(state, Some(&who), kind, &f, CHUNK, &mut at).await?.0;
     }
     let rows = sheet.rows() as i64;
     let bytes = tokio::task::spawn_blocking(move || sheet.finish())

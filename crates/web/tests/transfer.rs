@@ -159,8 +159,10 @@ async fn council_scores_and_decisions_keep_their_types() {
 #[tokio::test]
 async fn large_exports_run_as_jobs_for_their_owner_only() {
     for backend in common::backends() {
+        // Read four rows at a time: every list below takes several chunks.
         let config = Config {
             export_async_rows: 3,
+            export_chunk_rows: 4,
             ..Config::default()
         };
         let app = common::TestApp::spawn_with(backend, config).await;
@@ -186,6 +188,20 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
             fetch(&app, &format!("{url}/file"), Some(&admin)).await.0,
             409
         );
+
+        // The province's petitions, read chunk by chunk by id after one sort.
+        let r = app
+            .client()
+            .get(app.url("/api/v1/petitions?format=xlsx"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202);
+        let petitions_url = r.json::<serde_json::Value>().await.unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_string();
 
         // A short list too, when asked.
         let (s, _) = fetch(
@@ -213,6 +229,30 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
         let (s, bytes) = fetch(&app, &format!("{url}/file"), Some(&admin)).await;
         assert_eq!(s, 200);
         assert_eq!(sheet(&bytes).len() as i64, rows_total + 1);
+
+        // The petitions' file holds the JSON list's rows in its order, without their texts.
+        let (_, list) = get(&app, "/api/v1/petitions?per_page=100", Some(&admin)).await;
+        let items = list["items"].as_array().unwrap();
+        assert!(items.len() > 8, "more than two chunks: {}", items.len());
+        let (s, bytes) = fetch(&app, &format!("{petitions_url}/file"), Some(&admin)).await;
+        assert_eq!(s, 200);
+        let rows = sheet(&bytes);
+        let code = col(&rows[0], "Mã theo dõi");
+        let title = col(&rows[0], "Tiêu đề");
+        let got: Vec<String> = rows[1..].iter().map(|r| r[code].to_string()).collect();
+        let want: Vec<&str> = items
+            .iter()
+            .map(|p| p["tracking_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, want);
+        for (row, item) in rows[1..].iter().zip(items) {
+            assert_eq!(row[title].to_string(), item["title"].as_str().unwrap());
+            let content = item["content"].as_str().unwrap();
+            assert!(
+                row.iter().all(|c| !c.to_string().contains(content)),
+                "petition text left out"
+            );
+        }
 
         // Nobody else sees it, not even another province admin's id guess.
         let other = app.token("demo.mttq").await;
