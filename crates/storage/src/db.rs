@@ -46,10 +46,11 @@ pub struct Tx {
     /// for every entry made PostgreSQL walk a growing version chain, and an import held
     /// every other audited write up for its whole length).
     pub(crate) audit_pending: Vec<crate::audit::AuditEntry>,
-    /// Search documents of petitions created in this transaction, written at commit (or
-    /// before any other write to the index) in one multi-row statement. On SQLite every
-    /// savepoint flushes FTS5's pending terms into a new segment: written per change of a
-    /// group commit, each petition cost a segment and the merges that follow.
+    /// Search documents of petitions created in this transaction, written at commit in one
+    /// multi-row statement (never over a newer row). On SQLite every savepoint flushes
+    /// FTS5's pending terms into a new segment: written per change of a group commit, each
+    /// petition cost a segment and the merges that follow. Not flushed before other index
+    /// writes: a flush inside a later change's savepoint would be undone with that change.
     pub(crate) search_pending: Vec<crate::search::Doc>,
 }
 

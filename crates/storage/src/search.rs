@@ -249,23 +249,24 @@ fn petition_docs(p: PetitionRow) -> (Doc, Option<Doc>) {
 const DOC_COLUMNS: &str = "kind, ref_id, title, body, folded_title, folded_body, exact_text, url, unit_id, \
 organisation_id, field, state, year, public, updated_at";
 
-/// Writes the documents deferred by [`index_new_petition`] (called by [`Tx::commit`], and
-/// before any other write to the index, so that writes stay in order).
+/// Writes the documents deferred by [`index_new_petition`] (called by [`Tx::commit`]). A
+/// document written since for the same petition, by a later change of the transaction, is
+/// newer and stays: deferred documents never replace a row updated after them.
 pub(crate) async fn write_pending(tx: &mut Tx) -> Result<()> {
     if tx.search_pending.is_empty() {
         return Ok(());
     }
     let pending = std::mem::take(&mut tx.search_pending);
-    write_rows(tx, &pending).await
+    write_rows(tx, &pending, true).await
 }
 
 /// Writes `docs` (new rows, or replacing the rows of the same kind and id).
 async fn write(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
-    write_pending(tx).await?;
-    write_rows(tx, docs).await
+    write_rows(tx, docs, false).await
 }
 
-async fn write_rows(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
+/// `only_newer`: an existing row is replaced only by a document updated after it.
+async fn write_rows(tx: &mut Tx, docs: &[Doc], only_newer: bool) -> Result<()> {
     // 15 values a row: 400 rows stay well under both backends' limits on bound parameters.
     for chunk in docs.chunks(400) {
         with_tx!(tx, c => {
@@ -294,6 +295,9 @@ async fn write_rows(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
                   organisation_id = excluded.organisation_id, field = excluded.field, state = excluded.state,
                   year = excluded.year, public = excluded.public, updated_at = excluded.updated_at",
             );
+            if only_newer {
+                q.push(" WHERE search_documents.updated_at < excluded.updated_at");
+            }
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
     }
@@ -301,7 +305,6 @@ async fn write_rows(tx: &mut Tx, docs: &[Doc]) -> Result<()> {
 }
 
 async fn remove(tx: &mut Tx, kind: &str, ref_id: i64) -> Result<()> {
-    write_pending(tx).await?;
     with_tx!(tx, c => sqlx::query("DELETE FROM search_documents WHERE kind = $1 AND ref_id = $2")
         .bind(kind)
         .bind(ref_id)
