@@ -338,10 +338,7 @@ pub async fn index_organisation(tx: &mut Tx, id: i64) -> Result<()> {
 
 /// Re-indexes one petition (and its published answer, or removes an answer withdrawn).
 pub async fn index_petition(tx: &mut Tx, id: i64) -> Result<()> {
-    let sql = format!("{PETITION_SQL} WHERE id = $1");
-    let row: Option<PetitionRow> = with_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id).fetch_optional(&mut *c).await)?;
-    let Some(row) = row else {
+    let Some(row) = petition_row(tx, id).await? else {
         remove(tx, "petition", id).await?;
         return remove(tx, "answer", id).await;
     };
@@ -358,14 +355,18 @@ pub async fn index_petition(tx: &mut Tx, id: i64) -> Result<()> {
 /// Indexes a petition just written, at commit ([`Tx::search_pending`]): it has no answer
 /// yet, so there is none to take out.
 pub async fn index_new_petition(tx: &mut Tx, id: i64) -> Result<()> {
-    let sql = format!("{PETITION_SQL} WHERE id = $1");
-    let row: Option<PetitionRow> = with_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id).fetch_optional(&mut *c).await)?;
-    if let Some(row) = row {
+    if let Some(row) = petition_row(tx, id).await? {
         let (staff, _) = petition_docs(row);
         tx.search_pending.push(staff);
     }
     Ok(())
+}
+
+/// The columns of one petition that its documents are made of.
+async fn petition_row(tx: &mut Tx, id: i64) -> Result<Option<PetitionRow>> {
+    let sql = format!("{PETITION_SQL} WHERE id = $1");
+    Ok(with_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(&mut *c).await)?)
 }
 
 /// Rows of a large table read at once by [`rebuild`].

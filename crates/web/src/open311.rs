@@ -464,16 +464,15 @@ async fn create_request(
         ..Default::default()
     };
     let done = svc::submit(&state, Source::Open311(&key_name), &input, Vec::new()).await?;
-    let p = done;
     Ok((
         StatusCode::CREATED,
         Json(vec![ReceiptOut {
             service_notice: format!(
                 "Đã tiếp nhận, mã hồ sơ {}. Hạn giải quyết dự kiến: {} (tính theo thời hạn luật định).",
-                p.tracking_code,
-                dmy(p.due_on)
+                done.tracking_code,
+                dmy(done.due_on)
             ),
-            service_request_id: p.tracking_code,
+            service_request_id: done.tracking_code,
             account_id: None,
         }]),
     ))

@@ -511,14 +511,14 @@ pub async fn submit(
         actor,
         unit_code: unit.code.clone(),
     };
-    let (unit_id, title) = (receipt.new.unit_id, receipt.new.title.clone());
+    let title = receipt.new.title.clone();
     // Written in the next group commit, answered once it is durable.
     let (id, tracking_code) = state
         .group
         .write(move |tx| Box::pin(async move { receive(tx, receipt).await }))
         .await?;
     state.open_cases.received(
-        unit_id,
+        unit.id,
         crate::open_cases::OpenCase {
             id,
             tracking_code: tracking_code.clone(),
