@@ -13,6 +13,8 @@ use danvan_storage::Db;
 use danvan_storage::audit::Actor;
 use danvan_web::{AppState, Config};
 
+mod arenas;
+
 #[derive(Parser)]
 #[command(
     name = "danvan",
@@ -619,6 +621,9 @@ async fn audit_verify(db: DbArgs) -> Result<bool> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve { .. }) {
+        arenas::bound_for_server();
+    }
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -2,6 +2,8 @@
 //! embedded SQLite and (when `DANVAN_TEST_POSTGRES` is set) on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -536,4 +538,28 @@ async fn generate_fills_every_table_consistently_and_repeats_itself() {
         }
         drop_target(t).await;
     }
+}
+
+/// glibc's per-thread malloc arenas held the server's memory under load (docs/performance.md,
+/// sixth round): `serve` bounds them by starting itself again, same process, with
+/// `MALLOC_ARENA_MAX` set, unless the operator chose a value of their own.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test]
+async fn serve_runs_with_bounded_malloc_arenas_unless_told_otherwise() {
+    let bounded = support::Serve::plain(None).start().await;
+    let chosen = support::Serve::plain(None)
+        .env("MALLOC_ARENA_MAX", "4")
+        .start()
+        .await;
+    for (app, expected) in [(&bounded, "2"), (&chosen, "4")] {
+        let health = reqwest::get(app.url("/healthz")).await.unwrap();
+        assert_eq!(health.status(), 200, "the server started answers");
+        assert_eq!(
+            app.environment("MALLOC_ARENA_MAX").as_deref(),
+            Some(expected),
+            "the process that was started (pid kept by exec) runs with these arenas"
+        );
+    }
+    bounded.stop().await;
+    chosen.stop().await;
 }

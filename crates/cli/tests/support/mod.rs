@@ -32,6 +32,7 @@ pub struct Serve {
     data_dir: Option<PathBuf>,
     demo: bool,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl Serve {
@@ -42,6 +43,7 @@ impl Serve {
             data_dir: None,
             demo: true,
             args: Vec::new(),
+            env: Vec::new(),
         }
     }
 
@@ -61,6 +63,13 @@ impl Serve {
 
     pub fn arg(mut self, arg: impl Into<String>) -> Serve {
         self.args.push(arg.into());
+        self
+    }
+
+    /// An environment variable for the server (the test runner's own malloc settings are
+    /// never passed on).
+    pub fn env(mut self, name: &str, value: &str) -> Serve {
+        self.env.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -89,6 +98,9 @@ impl Serve {
             None => command.env_remove("DATABASE_URL"),
         };
         command
+            .env_remove("MALLOC_ARENA_MAX")
+            .env_remove("GLIBC_TUNABLES")
+            .envs(self.env)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -179,6 +191,18 @@ impl App {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// A variable of the running server's environment, as the kernel shows it for the
+    /// process that was started (Linux).
+    pub fn environment(&self, name: &str) -> Option<String> {
+        let pid = self.child.id()?;
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+        environ.split(|b| *b == 0).find_map(|entry| {
+            let entry = String::from_utf8_lossy(entry);
+            let (key, value) = entry.split_once('=')?;
+            (key == name).then(|| value.to_string())
+        })
     }
 
     /// Stops the server the hard way (SIGKILL): no shutdown, no flushing.
