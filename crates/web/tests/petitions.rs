@@ -1142,6 +1142,37 @@ async fn a_transfer_needs_the_receiving_body_to_acknowledge() {
         assert_eq!(s, 200);
         assert!(ids(&queue).contains(&id), "awaiting the receiver: {queue}");
         assert_eq!(staff_view(&app, &b.token, id).await["id"], id);
+        // A handler of both bodies finds it held by one and sent to the other: listed and
+        // counted once (PostgreSQL reads the two sides as a UNION ALL).
+        app.exec(&format!(
+            "INSERT INTO role_grants (account_id, role, unit_id, organisation_id, created_at)
+             SELECT account_id, role, unit_id, {}, created_at FROM role_grants
+             WHERE account_id = {}",
+            a.org, b.handler_id
+        ))
+        .await;
+        let (s, t) = call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "xuly.trattu", "password": PASSWORD})),
+        )
+        .await;
+        assert_eq!(s, 200, "{t}");
+        let both = t["token"].as_str().unwrap();
+        let (s, queue) = get(&app, "/api/v1/petitions", Some(both)).await;
+        assert_eq!(s, 200);
+        let listed = ids(&queue);
+        assert_eq!(listed.iter().filter(|&&i| i == id).count(), 1, "{queue}");
+        let held_or_sent = app
+            .count(&format!(
+                "petitions WHERE organisation_id IN ({0}, {1}) OR transfer_to IN ({0}, {1})",
+                a.org, b.org
+            ))
+            .await;
+        assert_eq!(queue["total"].as_i64(), Some(held_or_sent), "{queue}");
+        assert_eq!(listed.len() as i64, held_or_sent, "{queue}");
 
         let (s, p) = act(&app, &b.token, id, json!({"action": "acknowledge"})).await;
         assert_eq!(s, 200, "{p}");
