@@ -171,15 +171,8 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
         let (_, audit) = get(&app, "/api/v1/audit?per_page=1", Some(&admin)).await;
         let total = audit["total"].as_i64().unwrap();
         assert!(total > 3);
-        let r = app
-            .client()
-            .get(app.url("/api/v1/audit?format=xlsx&actor="))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 202);
-        let queued: serde_json::Value = r.json().await.unwrap();
+        let (s, queued) = get(&app, "/api/v1/audit?format=xlsx&actor=", Some(&admin)).await;
+        assert_eq!(s, 202);
         assert_eq!(queued["state"], "queued", "{queued}");
         let id = queued["id"].as_i64().unwrap();
         let url = queued["url"].as_str().unwrap().to_string();
@@ -190,18 +183,9 @@ async fn large_exports_run_as_jobs_for_their_owner_only() {
         );
 
         // The province's petitions, read chunk by chunk by id after one sort.
-        let r = app
-            .client()
-            .get(app.url("/api/v1/petitions?format=xlsx"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 202);
-        let petitions_url = r.json::<serde_json::Value>().await.unwrap()["url"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (s, queued_petitions) = get(&app, "/api/v1/petitions?format=xlsx", Some(&admin)).await;
+        assert_eq!(s, 202);
+        let petitions_url = queued_petitions["url"].as_str().unwrap().to_string();
 
         // A short list too, when asked.
         let (s, _) = fetch(
