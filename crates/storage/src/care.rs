@@ -69,19 +69,41 @@ pub async fn insert_household(
     .map_err(|e| StoreError::from_write(e, "duplicate_household"))
 }
 
-/// A commune's households by keyed dedupe hash: an import finds the ones it names with one
-/// read per commune instead of one per row.
+/// Dedupe hashes per statement when an import looks up the households it names.
+const KEYS_PER_READ: usize = 1000;
+
+/// The commune's households that have one of the dedupe hashes `keys`, by hash: an import
+/// finds the ones it names with an index probe per key instead of reading the commune's
+/// whole register (2 000 households, each in its own page, 10–50 ms a commune on
+/// PostgreSQL at province scale).
 pub async fn households_by_key(
     tx: &mut Tx,
     unit_id: i64,
+    keys: &[&str],
 ) -> Result<std::collections::HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = with_tx!(tx, c => sqlx::query_as(
-        "SELECT dedupe_key, id FROM households WHERE unit_id = $1"
-    )
-    .bind(unit_id)
-    .fetch_all(&mut *c)
-    .await)?;
-    Ok(rows.into_iter().collect())
+    let mut found = std::collections::HashMap::new();
+    for chunk in keys.chunks(KEYS_PER_READ) {
+        let rows: Vec<(String, i64)> = with_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("SELECT dedupe_key, id FROM households WHERE unit_id = ");
+            q.push_bind(unit_id).push(" AND dedupe_key IN (");
+            push_keys(&mut q, chunk);
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// `keys` as a bound list, closed: `$1, $2, …)`.
+fn push_keys<DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<DB>, keys: &[&str])
+where
+    for<'t> &'t str: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut list = q.separated(", ");
+    for &key in keys {
+        list.push_bind(key);
+    }
+    list.push_unseparated(")");
 }
 
 /// A household to register in bulk: its commune, sealed name and address, dedupe hash.
@@ -156,20 +178,32 @@ pub async fn add_listings(
     Ok(added)
 }
 
-/// The households on a commune's list of a year, as (dedupe hash, category) pairs: an import
-/// checks its rows against them with one read per commune and year instead of one per row.
-pub async fn listed_in(db: &Db, unit_id: i64, year: i64) -> Result<Vec<(String, String)>> {
-    // CROSS JOIN keeps SQLite on the commune's households first: left to choose, it read the
-    // whole year's listings through their (year) index for each commune (0.9 s each at
-    // province scale, an import ran past its timeout). PostgreSQL plans it as a join.
-    Ok(with_db!(db, p => sqlx::query_as(
-        "SELECT h.dedupe_key, l.category FROM households h CROSS JOIN household_listings l
-         WHERE l.household_id = h.id AND h.unit_id = $1 AND l.year = $2"
-    )
-    .bind(unit_id)
-    .bind(year)
-    .fetch_all(p)
-    .await)?)
+/// Of the households with the dedupe hashes `keys`, those on a commune's list of a year, as
+/// (dedupe hash, category) pairs: an import checks its rows against them with one read per
+/// commune and year.
+pub async fn listed_in(
+    db: &Db,
+    unit_id: i64,
+    year: i64,
+    keys: &[&str],
+) -> Result<Vec<(String, String)>> {
+    let mut listed = Vec::new();
+    for chunk in keys.chunks(KEYS_PER_READ) {
+        // CROSS JOIN keeps SQLite on the commune's households first: left to choose, it read
+        // the whole year's listings through their (year) index for each commune (0.9 s each
+        // at province scale, an import ran past its timeout). PostgreSQL plans it as a join.
+        let rows: Vec<(String, String)> = with_db!(db, p => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT h.dedupe_key, l.category FROM households h CROSS JOIN household_listings l
+                 WHERE l.household_id = h.id AND l.year = ",
+            );
+            q.push_bind(year).push(" AND h.unit_id = ").push_bind(unit_id).push(" AND h.dedupe_key IN (");
+            push_keys(&mut q, chunk);
+            q.build_query_as().fetch_all(p).await
+        })?;
+        listed.extend(rows);
+    }
+    Ok(listed)
 }
 
 /// Puts a household on a year's list; false when it already was (the history is kept, a

@@ -104,18 +104,25 @@ async fn run_batch(db: &Db, jobs: Vec<Job>) -> Result<(), StoreError> {
     // If the transaction cannot start, the jobs are dropped and their callers told so.
     let mut tx = db.begin().await?;
     let mut replies = Vec::with_capacity(jobs.len());
+    // The savepoint of the change before, if it succeeded, is released together with the
+    // next one's start, and the last by the commit: each statement is a round trip to
+    // PostgreSQL, and a submission's own writes are only four.
+    let mut open = false;
     for job in jobs {
+        let start = if open {
+            "RELEASE SAVEPOINT change; SAVEPOINT change"
+        } else {
+            "SAVEPOINT change"
+        };
+        with_tx!(&mut tx, c => sqlx::raw_sql(start).execute(&mut *c).await.map(|_| ()))?;
         let pending = tx.pending_mark();
-        with_tx!(&mut tx, c => sqlx::query("SAVEPOINT change").execute(&mut *c).await.map(|_| ()))?;
         let (ok, reply) = job(&mut tx).await;
+        open = ok;
         if ok {
-            with_tx!(&mut tx, c => sqlx::query("RELEASE SAVEPOINT change").execute(&mut *c).await.map(|_| ()))?;
             replies.push(reply);
         } else {
-            with_tx!(&mut tx, c => {
-                sqlx::query("ROLLBACK TO SAVEPOINT change").execute(&mut *c).await?;
-                sqlx::query("RELEASE SAVEPOINT change").execute(&mut *c).await.map(|_| ())
-            })?;
+            with_tx!(&mut tx, c => sqlx::raw_sql("ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change")
+                .execute(&mut *c).await.map(|_| ()))?;
             // Its audit entries and search documents, kept for the commit, go back with
             // the rest.
             tx.forget_pending_since(pending);

@@ -362,6 +362,32 @@ pub async fn index_new_petition(tx: &mut Tx, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Indexes a petition just received, at commit ([`Tx::search_pending`]), from the values it
+/// was written with ([`crate::petitions::create`]): reading it back cost every submission a
+/// round trip to the database. It has no answer yet, so there is none to take out.
+pub(crate) fn index_received(
+    tx: &mut Tx,
+    id: i64,
+    p: &crate::petitions::NewPetition,
+    state: &str,
+    at: DateTime<Utc>,
+) {
+    let (staff, _) = petition_docs(PetitionRow {
+        id,
+        title: p.title.clone(),
+        content: p.content.clone(),
+        public_answer: None,
+        topic: p.topic.clone(),
+        state: state.to_string(),
+        unit_id: p.unit_id,
+        organisation_id: p.organisation_id,
+        received_on: p.received_on,
+        answered_on: None,
+        updated_at: at,
+    });
+    tx.search_pending.push(staff);
+}
+
 /// The columns of one petition that its documents are made of.
 async fn petition_row(tx: &mut Tx, id: i64) -> Result<Option<PetitionRow>> {
     let sql = format!("{PETITION_SQL} WHERE id = $1");

@@ -928,6 +928,21 @@ async fn support_tallies_add_up_whatever_order_deliveries_and_listings_come_in()
             .await;
             assert_eq!(status, 200, "{body}");
         }
+        // One file lists Tâm in a third category for 2025 and 2026 at once (one statement):
+        // he counts in that category's every-year cell and its 2025 cell once, by the first
+        // of the two rows.
+        let csv = "\u{feff}Họ tên chủ hộ,Địa chỉ,\"Xã, phường\",Diện,Năm\n\
+                   Trần Văn Tâm,Khóm Bình Khánh 5,30307,Người khuyết tật,2025\n\
+                   Trần Văn Tâm,Khóm Bình Khánh 5,30307,Người khuyết tật,2026\n";
+        let (status, body) = common::upload(
+            &app,
+            "households",
+            &officer,
+            csv.as_bytes().to_vec(),
+            "khuyet-tat.csv",
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
         // Listed again: nothing changes.
         let (status, _) = post(
             &app,

@@ -4,9 +4,8 @@
 mod common;
 
 use danvan_export::{Cell, Column, Kind, Table};
-use serde_json::Value;
 
-use common::get;
+use common::{get, upload};
 
 fn table(titles: &[&str], rows: &[&[&str]]) -> Table {
     Table {
@@ -17,29 +16,6 @@ fn table(titles: &[&str], rows: &[&[&str]]) -> Table {
             .map(|r| r.iter().map(|c| Cell::text(*c)).collect())
             .collect(),
     }
-}
-
-async fn upload(
-    app: &common::TestApp,
-    kind: &str,
-    token: &str,
-    bytes: Vec<u8>,
-    name: &str,
-) -> (u16, Value) {
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-    );
-    let r = app
-        .client()
-        .post(app.url(&format!("/api/v1/imports/{kind}")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 const ORG: &[&str] = &["Tên tổ chức", "Loại", "Đơn vị"];
@@ -685,6 +661,10 @@ async fn a_communes_yearly_list_keeps_last_years_and_refuses_repeats() {
                 )
             })
             .collect();
+        assert!(
+            problems.windows(2).all(|w| w[0].0 <= w[1].0),
+            "in the file's order: {problems:?}"
+        );
         for want in [
             (2, "duplicate_household"),
             (3, "forbidden"),

@@ -6,7 +6,7 @@
 //! opening is written to the audit trail. The same household written twice (folded name and
 //! address) is found by a keyed hash, never by the name itself.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use danvan_domain::care::{self, ContributionKind, ContributorType, HouseholdCategory};
@@ -181,9 +181,9 @@ pub async fn register(
     Ok(outcome)
 }
 
-/// [`register`] for a whole file, in multi-row statements: one read of each commune's
-/// households, then the new ones, then the listings; the same audit entries, in the
-/// file's order. Any listing already there refuses the lot (`duplicate_household`).
+/// [`register`] for a whole file, in multi-row statements: one look-up of the file's
+/// households per commune, then the new ones, then the listings; the same audit entries,
+/// in the file's order. Any listing already there refuses the lot (`duplicate_household`).
 pub async fn register_many(
     state: &AppState,
     tx: &mut danvan_storage::Tx,
@@ -197,12 +197,14 @@ pub async fn register_many(
         .map(|h| dedupe_key(state, &h.head_name, &h.address))
         .collect();
     let mut known: HashMap<(i64, String), i64> = HashMap::new();
-    let mut communes: Vec<i64> = households.iter().map(|h| h.unit.id).collect();
-    communes.sort_unstable();
-    communes.dedup();
-    for unit in communes {
+    let mut named: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
+    for (h, key) in households.iter().zip(&keys) {
+        named.entry(h.unit.id).or_default().insert(key);
+    }
+    for (unit, keys) in named {
+        let keys: Vec<&str> = keys.into_iter().collect();
         known.extend(
-            store::households_by_key(tx, unit)
+            store::households_by_key(tx, unit, &keys)
                 .await?
                 .into_iter()
                 .map(|(key, id)| ((unit, key), id)),

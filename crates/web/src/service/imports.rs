@@ -10,8 +10,7 @@
 //! single-record services write), so the audit trail reads the same whichever way a record
 //! came in. Each kind only says how one row is checked and written ([`Rows`]).
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
 use danvan_domain::fold::fold;
@@ -758,6 +757,15 @@ trait Rows {
         who: &Importer<'_>,
         row: &Row,
     ) -> Result<(String, Self::Checked), Vec<RowProblem>>;
+    /// Checks that read the database for the whole file at once, after every row passed its
+    /// own: `checked` pairs each checked record with its row number. Their problems join the
+    /// rows' own.
+    async fn check_together(
+        &mut self,
+        _checked: &[(usize, &Self::Checked)],
+    ) -> Result<Vec<RowProblem>, AppError> {
+        Ok(Vec::new())
+    }
     /// Slow work done once the whole file passed and before the transaction opens, so that
     /// the database is not held meanwhile (hashing passwords).
     async fn prepare(&mut self, _checked: &[Self::Checked]) -> Result<(), AppError> {
@@ -808,6 +816,7 @@ async fn run<R: Rows>(
     let total = sheet.rows.len();
     let mut problems = Vec::new();
     let mut checked = Vec::new();
+    let mut checked_rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, (n, row)) in sheet.rows.iter().enumerate() {
         progress("validate", i + 1, total);
@@ -819,10 +828,15 @@ async fn run<R: Rows>(
                 }
                 seen.insert(key, *n);
                 checked.push(c);
+                checked_rows.push(*n);
             }
             Err(found) => problems.extend(found.into_iter().map(|p| RowProblem { row: *n, ..p })),
         }
     }
+    let together: Vec<(usize, &R::Checked)> = checked_rows.into_iter().zip(&checked).collect();
+    problems.extend(rows.check_together(&together).await?);
+    // In the file's order, each row's own problems first (a stable sort).
+    problems.sort_by_key(|p| p.row);
     if !problems.is_empty() {
         return Err(ImportError::Rejected(problems));
     }
@@ -863,41 +877,19 @@ pub async fn import(
         ImportKind::Households => {
             let rows = HouseholdRows {
                 state: state.clone(),
-                listed: HashMap::new(),
             };
             run(state, who, kind, rows, sheet, progress).await
         }
     }
 }
 
+/// The records of a file by (commune, list year): their row number, dedupe hash and category.
+type ByListYear<'a> = BTreeMap<(i64, i64), Vec<(usize, String, &'a str)>>;
+
 /// A commune's yearly list: a household already registered gains the year's listing (the
 /// earlier years stay); one already on that year's list is refused as a duplicate.
 struct HouseholdRows {
     state: AppState,
-    /// Each (commune, year) the file names: its listed (dedupe hash, category) pairs, read
-    /// once when the first row names it.
-    listed: HashMap<(i64, i64), HashSet<(String, String)>>,
-}
-
-impl HouseholdRows {
-    async fn is_listed(
-        &mut self,
-        unit_id: i64,
-        year: i64,
-        key: &str,
-        category: &str,
-    ) -> Result<bool, danvan_storage::StoreError> {
-        let listed = match self.listed.entry((unit_id, year)) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(
-                danvan_storage::care::listed_in(&self.state.db, unit_id, year)
-                    .await?
-                    .into_iter()
-                    .collect(),
-            ),
-        };
-        Ok(listed.contains(&(key.to_string(), category.to_string())))
-    }
 }
 
 impl Rows for HouseholdRows {
@@ -938,30 +930,6 @@ impl Rows for HouseholdRows {
                     ));
                 }
                 let key = super::care::dedupe_key(state, &h.head_name, &h.address);
-                match self
-                    .is_listed(h.unit.id, h.year, &key, h.category.code())
-                    .await
-                {
-                    Ok(true) => problems.push(RowProblem::new(
-                        0,
-                        HH_HEAD,
-                        &FieldError::new(
-                            "head_name",
-                            "duplicate_household",
-                            "Hộ này đã có trong danh sách của năm đó.",
-                            "This household is already on that year's list.",
-                        ),
-                    )),
-                    Ok(false) => {}
-                    Err(e) => {
-                        tracing::error!(error = %e, "household import lookup");
-                        return Err(vec![RowProblem::file(
-                            "internal_error",
-                            "Lỗi hệ thống khi kiểm tra dòng này; xin thử lại.",
-                            "Internal error while checking this row; please try again.",
-                        )]);
-                    }
-                }
                 if problems.is_empty() {
                     let id = format!(
                         "{key}\u{1}{}\u{1}{}\u{1}{}",
@@ -977,6 +945,47 @@ impl Rows for HouseholdRows {
             }
         }
         Err(problems)
+    }
+
+    // A household already on that year's list, read for the whole file with one look-up of
+    // its own keys per commune and year (reading each commune's whole list, as each row's
+    // check did, was 5 s of a 20 000-row import on PostgreSQL at province scale).
+    async fn check_together(
+        &mut self,
+        checked: &[(usize, &Self::Checked)],
+    ) -> Result<Vec<RowProblem>, AppError> {
+        let mut named: ByListYear = BTreeMap::new();
+        for &(row, h) in checked {
+            let key = super::care::dedupe_key(&self.state, &h.head_name, &h.address);
+            named
+                .entry((h.unit.id, h.year))
+                .or_default()
+                .push((row, key, h.category.code()));
+        }
+        let mut problems = Vec::new();
+        for ((unit_id, year), rows) in named {
+            let keys: Vec<&str> = rows.iter().map(|(_, key, _)| key.as_str()).collect();
+            let listed: HashSet<(String, String)> =
+                danvan_storage::care::listed_in(&self.state.db, unit_id, year, &keys)
+                    .await?
+                    .into_iter()
+                    .collect();
+            for (row, key, category) in rows {
+                if listed.contains(&(key, category.to_string())) {
+                    problems.push(RowProblem::new(
+                        row,
+                        HH_HEAD,
+                        &FieldError::new(
+                            "head_name",
+                            "duplicate_household",
+                            "Hộ này đã có trong danh sách của năm đó.",
+                            "This household is already on that year's list.",
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(problems)
     }
 
     async fn write(

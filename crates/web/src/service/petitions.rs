@@ -613,9 +613,20 @@ async fn receive(tx: &mut Tx, mut r: Receipt) -> Result<(i64, String), AppError>
             format!("Petition {code} has no body yet and needs routing: {title}"),
         ),
     };
-    for &account in &r.told {
-        notify(tx, account, id, told_kind, &told_vi, &told_en).await?;
-    }
+    let url = case_url(id);
+    let told: Vec<NewNotification> = r
+        .told
+        .iter()
+        .map(|&account_id| NewNotification {
+            account_id,
+            petition_id: Some(id),
+            kind: told_kind,
+            message_vi: &told_vi,
+            message_en: &told_en,
+            url: &url,
+        })
+        .collect();
+    store::notify_all(tx, &told).await?;
     audit::append(
         tx,
         &r.actor,
@@ -681,11 +692,16 @@ async fn notify(
             kind,
             message_vi: vi,
             message_en: en,
-            url: &format!("/xu-ly/{petition_id}"),
+            url: &case_url(petition_id),
         },
     )
     .await?;
     Ok(())
+}
+
+/// Where a notification about a case takes its handler.
+fn case_url(petition_id: i64) -> String {
+    format!("/xu-ly/{petition_id}")
 }
 
 /// What the policy checks a petition against: its unit and the body that has it.

@@ -287,6 +287,30 @@ pub async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value)
     call(app, reqwest::Method::GET, path, token, None).await
 }
 
+/// A file sent to `/api/v1/imports/{kind}` as a form upload.
+pub async fn upload(
+    app: &TestApp,
+    kind: &str,
+    token: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/imports/{kind}")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
 /// The CSRF token of the first form on a page.
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
