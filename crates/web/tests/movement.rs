@@ -64,16 +64,13 @@ async fn upload(
             reqwest::multipart::Part::bytes(bytes).file_name("anh.png"),
         )
         .text("caption", caption.to_string());
-    let r = app
-        .client()
-        .post(app.url(&format!("/api/v1/initiatives/{id}/evidence")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    common::post_form(
+        app,
+        &format!("/api/v1/initiatives/{id}/evidence"),
+        token,
+        form,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -100,16 +100,7 @@ async fn upload(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>, alt: &str) 
             reqwest::multipart::Part::bytes(bytes).file_name("anh.png"),
         )
         .text("alt", alt.to_string());
-    let r = app
-        .client()
-        .post(app.url(&format!("/api/v1/stories/{id}/photos")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    common::post_form(app, &format!("/api/v1/stories/{id}/photos"), token, form).await
 }
 
 /// The list of a /tin-tuc page, without the "most read" beside it.

@@ -287,6 +287,25 @@ pub async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value)
     call(app, reqwest::Method::GET, path, token, None).await
 }
 
+/// A multipart form POSTed with a bearer token; the status and the JSON body.
+pub async fn post_form(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    form: reqwest::multipart::Form,
+) -> (u16, Value) {
+    let r = app
+        .client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
 /// A file sent to `/api/v1/imports/{kind}` as a form upload.
 pub async fn upload(
     app: &TestApp,
@@ -299,16 +318,7 @@ pub async fn upload(
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
     );
-    let r = app
-        .client()
-        .post(app.url(&format!("/api/v1/imports/{kind}")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    post_form(app, &format!("/api/v1/imports/{kind}"), token, form).await
 }
 
 /// The CSRF token of the first form on a page.
